@@ -1,0 +1,29 @@
+namespace EfdDaemon;
+
+/// <summary>
+/// Receives kernel events from efd-daemon. Register an implementation with
+/// <see cref="EventHandlerServiceCollectionExtensions.AddEventHandler{THandler}(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/>.
+/// </summary>
+/// <remarks>
+/// Each handler has its own bounded queue and consumer: calls to <see cref="HandleAsync"/> for one
+/// handler never overlap and arrive in sequence order; a slow handler only fills its own queue.
+/// An exception is logged with <see cref="Name"/> and counted, and the handler keeps receiving
+/// events. A call that outlives the handler's timeout (configuration <c>Handlers:&lt;Name&gt;:Timeout</c>)
+/// has its <see cref="CancellationToken"/> cancelled and is counted as a timeout.
+/// </remarks>
+public interface IEventHandler
+{
+    /// <summary>Gets the handler's name: its configuration section <c>Handlers:&lt;Name&gt;</c>, and the <c>HANDLER</c> field of its log entries.</summary>
+    /// <remarks>Defaults to the type name. Names must be unique within one daemon.</remarks>
+    string Name => GetType().Name;
+
+    /// <summary>Gets the kinds this handler wants, or <see langword="null"/> for every kind.</summary>
+    /// <remarks>The dispatcher queues only these; configuration (<c>Handlers:&lt;Name&gt;:Kinds</c>) may narrow or replace the set.</remarks>
+    IReadOnlyCollection<EventKind>? Kinds => null;
+
+    /// <summary>Handles one event.</summary>
+    /// <param name="kernelEvent">The event. Its <see cref="KernelEvent.Payload"/> is valid only until the returned task completes: copy it to keep it.</param>
+    /// <param name="cancellationToken">Cancelled when the handler's timeout elapses or the daemon stops.</param>
+    /// <returns>A task that completes when the event is handled.</returns>
+    ValueTask HandleAsync(KernelEvent kernelEvent, CancellationToken cancellationToken);
+}

@@ -1,0 +1,221 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The three Debian kernels every kernel-side check runs on, set up once per machine.
+#
+#   tests/vm/kernels.sh setup              install host packages, resolve and install the newest
+#                                          6.1 and 6.12 (image + headers), build/refresh the trixie
+#                                          chroot with the newest trixie-backports headers and
+#                                          unpack that kernel's image; write $EFD_CACHE/kernels.env
+#   tests/vm/kernels.sh env                print the path of kernels.env (after setup)
+#   tests/vm/kernels.sh build ID DIR [ARGS]  make -C <headers of ID> M=DIR ARGS (default: modules);
+#                                          ID is 6.1, 6.12 or 7; for 7 the make runs in the chroot
+#
+# Then: . "$EFD_CACHE/kernels.env" (see write_env below for the variables).
+#
+# Environment: EFD_CACHE (default /var/cache/efd-daemon-tests); EFD_REFRESH=1 forces the apt
+# look-ups even when a recent, valid kernels.env exists (otherwise reused for 12 hours).
+# Idempotent, safe to run while other engineers run apt (DPkg::Lock::Timeout).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+EFD_CACHE=${EFD_CACHE:-/var/cache/efd-daemon-tests}
+export EFD_CACHE
+ENV_FILE=$EFD_CACHE/kernels.env
+APT=(apt-get -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 -y --no-install-recommends)
+HOST_PACKAGES=(qemu-system-x86 busybox-static build-essential cpio kmod sparse mmdebstrap
+	libelf-dev bc flex bison xz-utils zstd gzip util-linux)
+CHROOT_PACKAGES=build-essential,libelf-dev,bc,flex,bison,sparse,kmod,xz-utils,ca-certificates
+
+log() { echo "kernels.sh: $*" >&2; }
+
+# The mirror the machine already trusts: backports and the chroot must use the same one.
+mirror_uri() {
+	local uri
+	uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+	if [ -z "$uri" ]; then
+		uri=$(awk '$1 == "deb" && $0 ~ /debian/ && $0 !~ /security/ { print $2; exit }' \
+			/etc/apt/sources.list 2>/dev/null || true)
+	fi
+	echo "${uri:-http://deb.debian.org/debian}"
+}
+
+apt_update() { "${APT[@]}" update >&2; }
+
+host_packages() {
+	local missing=() p
+	for p in "${HOST_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing host packages: ${missing[*]}"
+	"${APT[@]}" install "${missing[@]}" >&2
+}
+
+add_backports() {
+	local f=/etc/apt/sources.list.d/efd-bookworm-backports.sources uri
+	uri=$(mirror_uri)
+	if grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null; then
+		return 0
+	fi
+	log "adding bookworm-backports ($uri)"
+	cat >"$f" <<-EOF
+		Types: deb
+		URIs: $uri
+		Suites: bookworm-backports
+		Components: main
+		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	EOF
+}
+
+# newest_kver REGEX-FOR-KVER: highest kver such that linux-image-<kver> and linux-headers-<kver>
+# both exist in some configured suite.
+newest_kver() {
+	local re=$1 k
+	apt-cache search --names-only "^linux-headers-${re}\$" | awk '{ print $1 }' |
+		sed 's/^linux-headers-//' | sort -rV | while read -r k; do
+		if apt-cache show "linux-image-$k" >/dev/null 2>&1; then
+			echo "$k"
+			break
+		fi
+	done
+}
+
+install_host_kernel() {
+	local kver=$1
+	if [ -e "/boot/vmlinuz-$kver" ] && [ -e "/usr/src/linux-headers-$kver/Module.symvers" ]; then
+		return 0
+	fi
+	log "installing linux-image-$kver linux-headers-$kver"
+	# By versioned name, from whatever suite has it: -t would drag the metapackage along.
+	"${APT[@]}" install "linux-image-$kver" "linux-headers-$kver" >&2
+}
+
+in_chroot() { chroot "$CHROOT_7" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
+
+# The newest kernel Debian offers (trixie-backports) wants trixie's compiler and paths.
+setup_chroot() {
+	local mirror lock
+	mirror=$(mirror_uri)
+	CHROOT_7=$EFD_CACHE/chroot-trixie
+	lock=$EFD_CACHE/chroot-trixie.lock
+	exec 9>"$lock"
+	flock 9
+	if [ ! -e "$CHROOT_7/.efd-chroot-ok" ]; then
+		log "building trixie chroot in $CHROOT_7 (~1 min)"
+		rm -rf "$CHROOT_7"
+		mmdebstrap --variant=apt --include="$CHROOT_PACKAGES" trixie "$CHROOT_7" \
+			"deb $mirror trixie main" "deb $mirror trixie-backports main" </dev/null >&2
+		touch "$CHROOT_7/.efd-chroot-ok"
+	fi
+	cp /etc/resolv.conf "$CHROOT_7/etc/resolv.conf" 2>/dev/null || true
+	in_chroot apt-get -o Acquire::Retries=3 update >&2
+	KVER_7=$(in_chroot sh -c '
+		apt-cache search --names-only "^linux-headers-[0-9.]+[^ ]*-amd64\$" | awk "{ print \$1 }" |
+		sed "s/^linux-headers-//" | sort -rV | while read -r k; do
+			if apt-cache show "linux-binary-$k" >/dev/null 2>&1; then echo "$k"; break; fi
+		done')
+	[ -n "$KVER_7" ] || { log "no linux-binary/linux-headers pair in trixie(-backports)"; return 1; }
+	if [ ! -e "$CHROOT_7/usr/src/linux-headers-$KVER_7/Module.symvers" ]; then
+		log "installing linux-headers-$KVER_7 in the chroot"
+		in_chroot apt-get -y --no-install-recommends install "linux-headers-$KVER_7" >&2
+	fi
+	local img=$EFD_CACHE/kernels/$KVER_7
+	if [ ! -e "$img/usr/lib/modules/$KVER_7/vmlinuz" ]; then
+		log "downloading linux-binary-$KVER_7"
+		rm -rf "$CHROOT_7/tmp/efd-dl" "$img"
+		mkdir -p "$CHROOT_7/tmp/efd-dl" "$img"
+		in_chroot sh -c "cd /tmp/efd-dl && apt-get download linux-binary-$KVER_7" >&2
+		dpkg-deb -x "$CHROOT_7"/tmp/efd-dl/linux-binary-"$KVER_7"_*.deb "$img"
+		rm -rf "$CHROOT_7/tmp/efd-dl"
+	fi
+	flock -u 9
+}
+
+write_env() {
+	local tmp=$ENV_FILE.tmp.$$
+	{
+		echo "# written by tests/vm/kernels.sh setup on $(date -u +%FT%TZ)"
+		echo "EFD_CACHE='$EFD_CACHE'"
+		echo "EFD_MIRROR='$(mirror_uri)'"
+		echo "EFD_KERNELS='6.1 6.12 7'"
+		for id in 6_1 6_12; do
+			local v="KVER_$id"
+			echo "KVER_$id='${!v}'"
+			echo "VMLINUZ_$id='/boot/vmlinuz-${!v}'"
+			echo "KDIR_$id='/usr/src/linux-headers-${!v}'"
+			echo "KDIR_HOST_$id='/usr/src/linux-headers-${!v}'"
+			echo "MODDIR_$id='/lib/modules/${!v}'"
+			echo "CHROOT_$id=''"
+		done
+		echo "KVER_7='$KVER_7'"
+		echo "VMLINUZ_7='$EFD_CACHE/kernels/$KVER_7/usr/lib/modules/$KVER_7/vmlinuz'"
+		echo "KDIR_7='/usr/src/linux-headers-$KVER_7'"
+		echo "KDIR_HOST_7='$CHROOT_7/usr/src/linux-headers-$KVER_7'"
+		echo "MODDIR_7='$EFD_CACHE/kernels/$KVER_7/usr/lib/modules/$KVER_7'"
+		echo "CHROOT_7='$CHROOT_7'"
+	} >"$tmp"
+	mv "$tmp" "$ENV_FILE"
+}
+
+env_valid() {
+	[ -r "$ENV_FILE" ] || return 1
+	# shellcheck disable=SC1090
+	(
+		. "$ENV_FILE"
+		for id in 6_1 6_12 7; do
+			v=VMLINUZ_$id k=KDIR_HOST_$id
+			[ -e "${!v}" ] && [ -e "${!k}/Module.symvers" ] || exit 1
+		done
+		[ -e "$CHROOT_7/.efd-chroot-ok" ]
+	) || return 1
+	[ -z "$(find "$ENV_FILE" -mmin +720)" ]
+}
+
+cmd_setup() {
+	mkdir -p "$EFD_CACHE"
+	if [ -z "${EFD_REFRESH:-}" ] && env_valid && host_ok; then
+		log "reusing $ENV_FILE"
+		return 0
+	fi
+	add_backports
+	apt_update
+	host_packages
+	KVER_6_1=$(newest_kver '6\.1\.0-[0-9]+-amd64')
+	KVER_6_12=$(newest_kver '6\.12\.[0-9.]+\+deb12-amd64')
+	[ -n "$KVER_6_1" ] || { log "no 6.1 image+headers pair found"; return 1; }
+	[ -n "$KVER_6_12" ] || { log "no 6.12 image+headers pair found"; return 1; }
+	log "newest 6.1: $KVER_6_1, newest 6.12: $KVER_6_12"
+	install_host_kernel "$KVER_6_1"
+	install_host_kernel "$KVER_6_12"
+	setup_chroot
+	log "newest trixie-backports: $KVER_7"
+	write_env
+	log "wrote $ENV_FILE"
+}
+
+host_ok() {
+	local p
+	for p in "${HOST_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 1
+	done
+}
+
+case "${1:-}" in
+setup) cmd_setup ;;
+env) echo "$ENV_FILE" ;;
+build)
+	shift
+	[ $# -ge 2 ] || { echo "usage: $0 build 6.1|6.12|7 DIR [make args]" >&2; exit 2; }
+	# shellcheck disable=SC1090
+	. "$ENV_FILE"
+	efd_kmake "$@"
+	;;
+*)
+	sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac
