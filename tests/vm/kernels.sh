@@ -114,7 +114,7 @@ setup_chroot() {
 	cp /etc/resolv.conf "$CHROOT_7/etc/resolv.conf" 2>/dev/null || true
 	in_chroot apt-get -o Acquire::Retries=3 update >&2
 	KVER_7=$(in_chroot sh -c '
-		apt-cache search --names-only "^linux-headers-[0-9.]+[^ ]*-amd64\$" | awk "{ print \$1 }" |
+		apt-cache search --names-only "^linux-headers-[0-9][^ -]*-amd64\$" | awk "{ print \$1 }" |
 		sed "s/^linux-headers-//" | sort -rV | while read -r k; do
 			if apt-cache show "linux-binary-$k" >/dev/null 2>&1; then echo "$k"; break; fi
 		done')
@@ -123,14 +123,20 @@ setup_chroot() {
 		log "installing linux-headers-$KVER_7 in the chroot"
 		in_chroot apt-get -y --no-install-recommends install "linux-headers-$KVER_7" >&2
 	fi
-	local img=$EFD_CACHE/kernels/$KVER_7
-	if [ ! -e "$img/usr/lib/modules/$KVER_7/vmlinuz" ]; then
-		log "downloading linux-binary-$KVER_7"
+	# The image and its modules (dummy.ko for the netdev tests) are unpacked, never installed.
+	local img=$EFD_CACHE/kernels/$KVER_7 pkg
+	if [ ! -e "$img/.efd-unpacked" ]; then
+		log "downloading linux-binary-$KVER_7 linux-modules-$KVER_7"
 		rm -rf "$CHROOT_7/tmp/efd-dl" "$img"
 		mkdir -p "$CHROOT_7/tmp/efd-dl" "$img"
-		in_chroot sh -c "cd /tmp/efd-dl && apt-get download linux-binary-$KVER_7" >&2
-		dpkg-deb -x "$CHROOT_7"/tmp/efd-dl/linux-binary-"$KVER_7"_*.deb "$img"
+		in_chroot sh -c "cd /tmp/efd-dl && apt-get download linux-binary-$KVER_7 linux-modules-$KVER_7" \
+			>&2 2>/dev/null
+		for pkg in "$CHROOT_7"/tmp/efd-dl/*.deb; do
+			dpkg-deb -x "$pkg" "$img"
+		done
 		rm -rf "$CHROOT_7/tmp/efd-dl"
+		[ -e "$img/usr/lib/modules/$KVER_7/vmlinuz" ] || { log "no vmlinuz in linux-binary-$KVER_7"; return 1; }
+		touch "$img/.efd-unpacked"
 	fi
 	flock -u 9
 }
@@ -170,7 +176,7 @@ env_valid() {
 			v=VMLINUZ_$id k=KDIR_HOST_$id
 			[ -e "${!v}" ] && [ -e "${!k}/Module.symvers" ] || exit 1
 		done
-		[ -e "$CHROOT_7/.efd-chroot-ok" ]
+		[ -e "$CHROOT_7/.efd-chroot-ok" ] && [ -e "$EFD_CACHE/kernels/$KVER_7/.efd-unpacked" ]
 	) || return 1
 	[ -z "$(find "$ENV_FILE" -mmin +720)" ]
 }
