@@ -1,0 +1,36 @@
+namespace EfdCtl.Cli;
+
+internal enum CommandKind
+{
+    Help,
+    Version,
+    Status,
+    Signal,
+    CheckConfig,
+    Listen,
+}
+
+/// <summary>One parsed efdctl invocation.</summary>
+internal sealed record CtlCommand
+{
+    public const string DefaultRunDirectory = "/run/efd-daemon";
+    public const string DefaultSysfsDirectory = "/sys/kernel/efd_lkm";
+
+    public required CommandKind Kind { get; init; }
+
+    public string RunDirectory { get; init; } = DefaultRunDirectory;
+
+    public string SysfsDirectory { get; init; } = DefaultSysfsDirectory;
+
+    /// <summary><c>--json</c> (status, listen).</summary>
+    public bool Json { get; init; }
+
+    /// <summary><c>signal [N]</c>.</summary>
+    public ulong SignalCount { get; init; } = 1;
+
+    /// <summary><c>check-config [FILE]</c>.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary><c>listen --kind KIND</c>, as canonical kind names (<c>TRIGGER</c>, <c>USER_0x1234</c>).</summary>
+    public IReadOnlyList<string> Kinds { get; init; } = [];
+}

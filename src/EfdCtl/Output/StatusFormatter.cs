@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using EfdCtl.Control;
+using EfdCtl.RunFiles;
+using EfdCtl.Sysfs;
+
+namespace EfdCtl.Output;
+
+/// <summary>The human-readable <c>efdctl status</c>.</summary>
+internal static class StatusFormatter
+{
+    private const string Unknown = "?";
+
+    public static string Format(DaemonRunFiles run, ModuleFigures module, StatusReply reply)
+    {
+        var o = new StringBuilder();
+        DaemonInfo daemon = reply.Daemon ?? new DaemonInfo();
+        o.Append(CultureInfo.InvariantCulture, $"efd-daemon {daemon.Version ?? Unknown} (pid {run.Pid}) running")
+            .Append(daemon.StartedAt is null ? "" : $" since {daemon.StartedAt}").Append('\n');
+        o.Append(CultureInfo.InvariantCulture, $"  eventfd {N(run.EventFd)} ({daemon.EventfdMode ?? Unknown} mode), config {daemon.ConfigDir ?? Unknown}, run directory {run.Directory}\n");
+
+        o.Append(ModuleLine(run, module, reply.Module)).Append('\n');
+        if (module.Present)
+        {
+            o.Append(CultureInfo.InvariantCulture, $"  events {N(module.Events)}, signals {N(module.Signals)}, dropped {N(module.Dropped)}, ring size {N(module.RingSize)}, ABI {N(module.AbiVersion)}\n");
+        }
+
+        if (reply.Counters is { } c)
+        {
+            o.Append(CultureInfo.InvariantCulture, $"events: received {N(c.Received)}, dispatched {N(c.Dispatched)}, dropped {N(c.Dropped)}, kernel dropped {N(c.KernelDropped)}, sequence gaps {N(c.SequenceGaps)}\n");
+        }
+
+        o.Append('\n');
+        IReadOnlyList<HandlerInfo> handlers = reply.Handlers ?? [];
+        if (handlers.Count == 0)
+        {
+            o.Append("handlers: none\n");
+        }
+        else
+        {
+            var table = new TextTable(("HANDLER", false), ("KINDS", false), ("QUEUE", true), ("HANDLED", true), ("FAILURES", true), ("TIMEOUTS", true), ("DROPPED", true), ("POLICY", false));
+            foreach (HandlerInfo h in handlers)
+            {
+                table.Add(
+                    h.Name ?? Unknown,
+                    h.Kinds is null ? "all" : string.Join(',', h.Kinds),
+                    $"{N(h.QueueLength)}/{N(h.QueueCapacity)}",
+                    N(h.Handled),
+                    N(h.Failures),
+                    N(h.Timeouts),
+                    N(h.Dropped),
+                    h.Policy ?? Unknown);
+            }
+
+            table.WriteTo(o, "");
+        }
+
+        o.Append('\n');
+        IReadOnlyList<PluginInfo> plugins = reply.Plugins ?? [];
+        if (plugins.Count == 0)
+        {
+            o.Append("plugins: none\n");
+        }
+        else
+        {
+            var table = new TextTable(("PLUGIN", false), ("STATE", false), ("REASON", false));
+            foreach (PluginInfo p in plugins)
+            {
+                table.Add(p.Name ?? Unknown, p.State ?? Unknown, p.Reason ?? "");
+            }
+
+            table.WriteTo(o, "");
+        }
+
+        return o.ToString();
+    }
+
+    private static string ModuleLine(DaemonRunFiles run, ModuleFigures module, ModuleInfo? reported)
+    {
+        if (!module.Present)
+        {
+            return reported?.Enabled == false
+                ? "module: not used (Module:Enabled=false); events come from efdctl signal"
+                : $"module: not loaded (no {module.Directory})";
+        }
+
+        return module.AttachedPid switch
+        {
+            null => $"module: loaded ({module.Directory}), attachment unknown",
+            < 0 => "module: loaded, not attached",
+            long pid when pid == run.Pid => $"module: attached to this daemon (pid {pid}, fd {N(module.AttachedFd)})",
+            long pid => $"module: attached to another process (pid {pid}, fd {N(module.AttachedFd)}), not to this daemon",
+        };
+    }
+
+    private static string N(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? Unknown;
+
+    private static string N(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? Unknown;
+}

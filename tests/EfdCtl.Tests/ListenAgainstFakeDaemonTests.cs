@@ -1,0 +1,111 @@
+using EfdCtl.Tests.Fakes;
+
+namespace EfdCtl.Tests;
+
+public sealed class ListenAgainstFakeDaemonTests
+{
+    private static Task<CtlResult> Listen(FakeDaemon daemon, LineWriter output, CancellationToken cancellationToken, params string[] extra) =>
+        Ctl.RunAsync(["listen", "--run-dir", daemon.RunDirectory, .. extra], new Dictionary<string, string>(), cancellationToken, output);
+
+    private static readonly string[] SampleEvents =
+    [
+        """{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"kernelTimestampNs":5000,"receivedAt":"2026-11-25T17:00:00Z","payload":"AQAAAAMAAAA=","index":1,"batch":3}""",
+        """{"seq":13,"kind":"NETDEV","kindId":3,"count":1,"ifname":"dummy0","ifindex":4,"netdevEvent":"UP","flags":4099}""",
+        """{"skipped":2}""",
+    ];
+
+    [Fact]
+    public async Task ListenPrintsOneLinePerEventUntilInterruptedAndExitsZero()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token);
+
+        await daemon.SendToListenerAsync(SampleEvents);
+        await output.WaitForLinesAsync(3);
+        await interrupt.CancelAsync(); // what SIGINT/SIGTERM do in Program.cs
+        CtlResult r = await run;
+
+        Assert.Equal("""{"cmd":"listen"}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        Assert.Equal("", r.Error);
+        Assert.Equal(
+            ["TRIGGER seq=12 index=1 batch=3", "NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003", "SKIPPED 2 events (efdctl listen could not keep up)"],
+            output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenJsonPrintsTheDaemonsLinesVerbatim()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--json");
+
+        await daemon.SendToListenerAsync(SampleEvents);
+        await output.WaitForLinesAsync(3);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal(SampleEvents, output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenSendsTheRequestedKindsAndFiltersWhatADaemonSendsAnyway()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--kind", "netdev");
+
+        await daemon.SendToListenerAsync(SampleEvents[0], SampleEvents[1]);
+        await output.WaitForLinesAsync(1);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal("""{"cmd":"listen","kinds":["NETDEV"]}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(["NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003"], output.Lines);
+    }
+
+    [Fact]
+    public async Task ADaemonThatStopsEndsListenWithExitThreeAndAClearLine()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, CancellationToken.None);
+
+        await daemon.SendToListenerAsync(SampleEvents[0]);
+        await output.WaitForLinesAsync(1);
+        await daemon.CloseListenerAsync();
+        CtlResult r = await run;
+
+        Assert.Equal(ExitCodes.NotRunning, r.ExitCode);
+        Assert.Equal(["TRIGGER seq=12 index=1 batch=3"], output.Lines);
+        Assert.Equal($"efdctl: efd-daemon (pid {Environment.ProcessId}) closed the control connection: it stopped\n", r.Error);
+    }
+
+    [Fact]
+    public async Task ARefusedListenExitsOneWithTheReason()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir) { ListenAck = """{"ok":false,"error":"too many listeners"}""" };
+        CtlResult r = await Listen(daemon, new LineWriter(), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failed, r.ExitCode);
+        Assert.Equal("efdctl: efd-daemon refused listen: too many listeners\n", r.Error);
+    }
+
+    [Fact]
+    public async Task ListenWithoutADaemonExitsThree()
+    {
+        using var dir = new TempDirectory();
+        CtlResult r = await Ctl.RunAsync(["listen", "--run-dir", dir.Path], new Dictionary<string, string>(), CancellationToken.None);
+        Assert.Equal(ExitCodes.NotRunning, r.ExitCode);
+        Assert.Equal($"efdctl: efd-daemon is not running (no {dir.Path}/pid)\n", r.Error);
+    }
+}
