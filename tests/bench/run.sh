@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# efd-daemon benchmarks: the C baseline and the daemon's event path, back to back, same placement.
+#
+#   tests/bench/run.sh            full run (≤ 10 min): artifacts/bench/results.md + results.json
+#   tests/bench/run.sh --smoke    seconds per measurement; asserts only that each ran and gave numbers
+#   options: --runs N (full: 3), --out DIR (artifacts/bench), --no-build, --no-bdn
+#
+# Prints `PASS: bench <name>` / `FAIL: bench <name>: <reason>` / `SKIP: …` per measurement and
+# `N passed, N failed, N skipped` last (coord.md protocol); exits non-zero iff something failed.
+# Needs: gcc, the .NET SDK, python3; root for pidfd_getfd into the daemon (ptrace rights).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=$ROOT/artifacts/bench
+SMOKE=0
+RUNS=3
+BUILD=1
+BDN=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --smoke) SMOKE=1 ;;
+        --runs) RUNS=$2; shift ;;
+        --out) OUT=$2; shift ;;
+        --no-build) BUILD=0 ;;
+        --no-bdn) BDN=0 ;;
+        *) echo "usage: $0 [--smoke] [--runs N] [--out DIR] [--no-build] [--no-bdn]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ $SMOKE = 1 ]; then
+    RUNS=1; ITERS=2000; WARMUP=500; SECONDS_TPUT=0.3; IDLE_SECONDS=2; EVENTS_RSS=20000
+else
+    ITERS=40000; WARMUP=5000; SECONDS_TPUT=1; IDLE_SECONDS=30; EVENTS_RSS=1000000
+fi
+PLACEMENTS="unpinned one two"
+
+passed=0; failed=0; skipped=0
+pass() { echo "PASS: bench $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL: bench $1: $2"; failed=$((failed + 1)); }
+skip() { echo "SKIP: bench $1: $2"; skipped=$((skipped + 1)); }
+log() { echo "# $*" >&2; }
+
+mkdir -p "$OUT/bin" "$OUT/logs"
+RAW=$OUT/raw.jsonl
+: >"$RAW"
+DOTNET_ART=$OUT/dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# ---------------------------------------------------------------- build
+CBIN=$OUT/bin/efd_pingpong
+LBENCH=$DOTNET_ART/bin/EfdDaemon.LatencyBench/release/EfdDaemon.LatencyBench
+BDNBIN=$DOTNET_ART/bin/EfdDaemon.Benchmarks/release/EfdDaemon.Benchmarks
+PLUGIN_SRC=$DOTNET_ART/bin/BenchPlugin/release
+DAEMON_DIR=$DOTNET_ART/publish/EfdDaemon/release_linux-x64
+DAEMON=$DAEMON_DIR/efd-daemon
+
+build() {
+    local name=$1; shift
+    if "$@" >"$OUT/logs/build-$name.log" 2>&1; then
+        pass "build-$name"
+    else
+        fail "build-$name" "see $OUT/logs/build-$name.log: $(grep -m1 -E 'error|rror:' "$OUT/logs/build-$name.log")"
+    fi
+}
+if [ $BUILD = 1 ]; then
+    log "building into $OUT"
+    build c gcc -O2 -Wall -Wextra -Werror -pthread -o "$CBIN" "$ROOT/tests/bench/c/efd_pingpong.c"
+    build latency-bench dotnet build "$ROOT/tests/bench/EfdDaemon.LatencyBench" -c Release --artifacts-path "$DOTNET_ART"
+    build bench-plugin dotnet build "$ROOT/tests/bench/BenchPlugin" -c Release --artifacts-path "$DOTNET_ART"
+    [ $BDN = 1 ] && build benchmarks dotnet build "$ROOT/tests/bench/EfdDaemon.Benchmarks" -c Release --artifacts-path "$DOTNET_ART"
+    build daemon-publish dotnet publish "$ROOT/src/EfdDaemon" -c Release -r linux-x64 --self-contained \
+        -p:PublishReadyToRun=true --artifacts-path "$DOTNET_ART"
+fi
+
+# ---------------------------------------------------------------- measurement helpers
+# measure NAME CMD…: runs one measurement; its JSON lines go to $RAW; PASS iff it printed at least
+# one JSON object with a positive number in each of the fields listed in $EXPECT.
+EXPECT=""
+measure() {
+    local name=$1; shift
+    local out err
+    out=$(timeout 120 "$@" 2>"$OUT/logs/$name.err")
+    local rc=$?
+    local json
+    json=$(printf '%s\n' "$out" | grep '^{' || true)
+    if [ $rc -ne 0 ] || [ -z "$json" ]; then
+        fail "$name" "exit $rc, $(tail -n 1 "$OUT/logs/$name.err" 2>/dev/null)"
+        return 1
+    fi
+    printf '%s\n' "$json" >>"$RAW"
+    local field
+    for field in $EXPECT; do
+        if ! printf '%s\n' "$json" | python3 -c "import json,sys; v=json.loads(sys.stdin.readline()).get('$field'); sys.exit(0 if isinstance(v,(int,float)) and v>0 else 1)"; then
+            fail "$name" "no positive $field in: $json"
+            return 1
+        fi
+    done
+    pass "$name"
+}
+
+# Latency and throughput of one path, or the reason it cannot run.
+run_path() {
+    local path=$1 mode=$2 placement=$3 run=$4
+    local name="$path-$mode-$placement"
+    [ $SMOKE = 1 ] || name="$name-run$run"
+    if [ "$mode" = latency ]; then EXPECT="p50_ns p99_ns fwd_p50_ns fwd_p99_ns"; else EXPECT="events_per_s units_per_s"; fi
+    case $path in
+        c)
+            measure "$name" "$CBIN" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
+        dotnet|inproc)
+            measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
+        xproc|plugin)
+            measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
+                --run-dir "$OUT/run-$path" --daemon "$DAEMON" --plugin-dir "$PLUGIN_SRC" ;;
+    esac
+}
+
+# ---------------------------------------------------------------- the matrix
+PATHS="c dotnet inproc xproc plugin"
+start=$(date +%s)
+for run in $(seq 1 "$RUNS"); do
+    for placement in $PLACEMENTS; do
+        for mode in latency counter semaphore; do
+            for path in $PATHS; do
+                # The plugin path answers pings only (its counters live in the daemon process).
+                [ "$path" = plugin ] && [ "$mode" != latency ] && continue
+                run_path "$path" "$mode" "$placement" "$run"
+            done
+        done
+    done
+    log "run $run done after $(( $(date +%s) - start )) s"
+done
+
+# ---------------------------------------------------------------- the report
+{
+    printf '{"nproc":%s,"cpu":"%s","kernel":"%s","loadavg":"%s",' "$(nproc)" \
+        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//; s/"/\\"/g')" "$(uname -r)" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '"commit":"%s","dirty":%s,"date":"%s","runs":%s,"command":"%s"}\n' \
+        "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+        "$( [ -n "$(git -C "$ROOT" status --porcelain -- src tests 2>/dev/null)" ] && echo true || echo false)" \
+        "$(date -u +%Y-%m-%dT%H:%MZ)" "$RUNS" "tests/bench/run.sh$( [ $SMOKE = 1 ] && echo ' --smoke')"
+} >"$OUT/header.json"
+if python3 "$ROOT/tests/bench/report.py" "$RAW" "$OUT/header.json" "$OUT/results.md" "$OUT/results.json" 2>"$OUT/logs/report.err"; then
+    pass report
+    [ $SMOKE = 1 ] || cat "$OUT/results.md" >&2
+else
+    fail report "$(tail -n 1 "$OUT/logs/report.err")"
+fi
+
+log "$(( $(date +%s) - start )) s of measurement"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
