@@ -15,6 +15,7 @@ internal sealed class FakeDaemon : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly Channel<string> _requests = Channel.CreateUnbounded<string>();
+    private readonly List<Socket> _held = [];
     private readonly TaskCompletionSource<Socket> _listener = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeDaemon(TempDirectory directory, int? eventFd = 5)
@@ -69,6 +70,10 @@ internal sealed class FakeDaemon : IAsyncDisposable
         }
 
         _stop.Dispose();
+        lock (_held)
+        {
+            _held.ForEach(s => s.Dispose());
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -105,7 +110,12 @@ internal sealed class FakeDaemon : IAsyncDisposable
         }
         else if (StatusReply is null)
         {
-            return; // hold the connection without replying
+            lock (_held)
+            {
+                _held.Add(client); // hold the connection open without replying
+            }
+
+            return;
         }
         else
         {
