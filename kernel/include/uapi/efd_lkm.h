@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * efd_lkm user-space ABI: the records read from /dev/efd_lkm.
+ *
+ * One read() returns whole records only. Every field is native-endian. seq starts at 1 for
+ * each load of the module and grows by one per record; a gap means the ring overwrote
+ * records before they were read (/sys/kernel/efd_lkm/dropped counts them).
+ */
+#ifndef _UAPI_EFD_LKM_H
+#define _UAPI_EFD_LKM_H
+
+#include <linux/types.h>
+
+#define EFD_LKM_ABI_VERSION	1
+
+#define EFD_LKM_DATA_MAX	104
+
+/* Built-in kinds; 0x1000..0xFFFF belong to other modules through efd_lkm_notify(). */
+#define EFD_LKM_KIND_ATTACHED	1
+#define EFD_LKM_KIND_TRIGGER	2
+#define EFD_LKM_KIND_NETDEV	3
+#define EFD_LKM_KIND_MODULE	4
+#define EFD_LKM_KIND_TICK	5
+#define EFD_LKM_KIND_USER_MIN	0x1000
+#define EFD_LKM_KIND_USER_MAX	0xFFFF
+
+struct efd_lkm_event {
+	__u64 seq;	/* 1, 2, 3, ... per module load; a gap means dropped records */
+	__u64 ts_ns;	/* ktime_get_boottime_ns() when the event was raised */
+	__u32 kind;	/* EFD_LKM_KIND_* */
+	__u32 len;	/* bytes used in data[] */
+	__u8  data[EFD_LKM_DATA_MAX];
+};
+
+/* EFD_LKM_KIND_ATTACHED: the eventfd that now receives the doorbell. */
+struct efd_lkm_attached {
+	__s32 pid;
+	__s32 fd;
+};
+
+/* EFD_LKM_KIND_TRIGGER: the index-th (1-based) of batch records from one write to trigger. */
+struct efd_lkm_trigger {
+	__u32 index;
+	__u32 batch;
+};
+
+/* EFD_LKM_KIND_NETDEV: event is the kernel's NETDEV_* value, flags the device's IFF_*. */
+#define EFD_LKM_NETDEV_UP	1
+#define EFD_LKM_NETDEV_DOWN	2
+#define EFD_LKM_NETDEV_CHANGE	4
+
+struct efd_lkm_netdev {
+	char  ifname[16];
+	__u32 ifindex;
+	__u32 event;
+	__u32 flags;
+};
+
+/* EFD_LKM_KIND_MODULE: state is the kernel's MODULE_STATE_* value. */
+#define EFD_LKM_MODULE_LIVE	0
+#define EFD_LKM_MODULE_COMING	1
+#define EFD_LKM_MODULE_GOING	2
+
+struct efd_lkm_module {
+	char  name[56];
+	__u32 state;
+};
+
+/* EFD_LKM_KIND_TICK: n counts ticks since tick_ms was last switched on. */
+struct efd_lkm_tick {
+	__u64 n;
+};
+
+#endif /* _UAPI_EFD_LKM_H */

@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The efd_lkm module test harness: builds the module for each Debian kernel (W=1, sparse),
+# boots that kernel under qemu (TCG) with a busybox initramfs and runs kernel/tests/efd_tests
+# inside, then scans the guest's dmesg.
+#
+#   tests/kernel/run.sh [--kernel 6.1|6.12|7]...
+#
+# Output: "PASS: <kernel> <case>" or "FAIL: <kernel> <case> <reason>" per case and kernel,
+# lines starting with '#' for information, and last "N passed, N failed". Exit 1 on any failure.
+# Needs root (apt, chroot, module builds). Build outputs: ${EFD_BUILD:-<repo>/artifacts}/kernel-tests.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../vm/lib.sh
+. "$repo/tests/vm/lib.sh"
+
+kernels=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel)
+		case "${2:-}" in
+		6.1 | 6.12 | 7) kernels+=("$2") ;;
+		*) echo "run.sh: --kernel takes 6.1, 6.12 or 7" >&2; exit 2 ;;
+		esac
+		shift 2
+		;;
+	-h | --help) sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12 7)
+
+passed=0
+failed=0
+pass() { echo "PASS: $1 $2"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $1 $2 $3"; failed=$((failed + 1)); }
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+out=${EFD_BUILD:-$repo/artifacts}/kernel-tests
+mkdir -p "$out"
+
+echo "# setting up kernels (tests/vm/kernels.sh setup; log: $out/setup.log)"
+if ! "$repo/tests/vm/kernels.sh" setup >"$out/setup.log" 2>&1; then
+	tail -n 20 "$out/setup.log" | sed 's/^/# /'
+	for k in "${kernels[@]}"; do fail "$k" setup "tests/vm/kernels.sh setup failed (see $out/setup.log)"; done
+	finish
+fi
+EFD_CACHE=${EFD_CACHE:-/var/cache/efd-daemon-tests}
+# shellcheck disable=SC1091
+. "$EFD_CACHE/kernels.env"
+
+# The test programs are static: one build serves every kernel.
+progs=$out/progs
+mkdir -p "$progs"
+cflags=(-static -O2 -Wall -Wextra -Werror -Wno-format-truncation)
+if ! { gcc "${cflags[@]}" -o "$progs/efd_tests" "$repo/kernel/tests/efd_tests.c" &&
+	gcc "${cflags[@]}" -o "$progs/efd_seed" "$repo/kernel/tests/efd_seed.c"; } >"$out/progs.log" 2>&1; then
+	sed 's/^/# /' "$out/progs.log"
+	for k in "${kernels[@]}"; do fail "$k" test_programs "gcc failed (see $out/progs.log)"; done
+	finish
+fi
+mapfile -t cases < <("$progs/efd_tests" --list)
+
+# Copies the module sources (not the test programs, not build leftovers) to $1.
+copy_sources() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$repo/kernel" && tar cf - --exclude=tests --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c' --exclude=Module.symvers \
+		--exclude=modules.order .) | (cd "$1" && tar xf -)
+}
+
+build_module() {
+	local k=$1 src=$2 log=$3 flags=(W=1) name=build_w1_sparse
+	# Sparse 0.6.4 (Debian's, and the newest release) cannot parse 7.x headers
+	# (__typeof_unqual__ under __CHECKER__), and Debian's 7.x headers lack
+	# scripts/checker-valid.sh, so C=1 there would be skipped or fail on the kernel's own code.
+	if [ "$k" = 7 ]; then
+		name=build_w1
+	else
+		flags+=(C=1)
+	fi
+	copy_sources "$src"
+	if ! efd_kmake "$k" "$src" "${flags[@]}" modules >"$log" 2>&1; then
+		fail "$k" "$name" "make ${flags[*]} failed: $(grep -m1 -E 'error|Error' "$log")"
+		return 1
+	fi
+	# Warnings from gcc (W=1) and sparse both say "warning:"; sparse errors say "error:".
+	if grep -qE 'warning:|error:' "$log"; then
+		fail "$k" "$name" "make ${flags[*]}: $(grep -m1 -E 'warning:|error:' "$log")"
+		return 1
+	fi
+	pass "$k" "$name"
+}
+
+make_initramfs() {
+	local k=$1 src=$2 root=$3 dummy
+	efd_busybox_root "$root"
+	mkdir -p "$root/efd"
+	cp "$src/efd_lkm.ko" "$src/example/efd_lkm_example.ko" "$progs/efd_tests" \
+		"$progs/efd_seed" "$root/efd/"
+	dummy=$(efd_find_module "$k" dummy)
+	[ -n "$dummy" ] || { echo "# no dummy.ko for $k"; return 1; }
+	efd_copy_module "$dummy" "$root/efd/dummy.ko"
+	cat >"$root/init" <<-'EOF'
+		#!/bin/sh
+		/bin/busybox --install -s /bin
+		mount -t proc proc /proc
+		mount -t sysfs sysfs /sys
+		mount -t devtmpfs devtmpfs /dev
+		echo EFD-BOOTED
+		timeout 400 /efd/efd_tests /efd
+		echo "EFD-TESTS-EXIT $?"
+		echo EFD-DMESG-BEGIN
+		dmesg
+		echo EFD-DMESG-END
+		poweroff -f
+	EOF
+	chmod +x "$root/init"
+	efd_pack_initramfs "$root" "$root.cpio.gz"
+}
+
+run_kernel() {
+	local k=$1 kver vmlinuz dir t0 t1 t2 log rc c line
+	kver=$(efd_kvar KVER "$k")
+	vmlinuz=$(efd_kvar VMLINUZ "$k")
+	dir=$out/$k
+	mkdir -p "$dir"
+	echo "# kernel $k = $kver"
+	t0=$(date +%s)
+	build_module "$k" "$dir/src" "$dir/build.log" || return
+	if ! make_initramfs "$k" "$dir/src" "$dir/root" >"$dir/initramfs.log" 2>&1; then
+		fail "$k" initramfs "$(tail -n1 "$dir/initramfs.log")"
+		return
+	fi
+	t1=$(date +%s)
+	log=$dir/console.log
+	rc=0
+	efd_qemu_boot "$vmlinuz" "$dir/root.cpio.gz" "$log" 540 || rc=$?
+	t2=$(date +%s)
+	echo "# $k: build+initramfs $((t1 - t0)) s, qemu boot+tests $((t2 - t1)) s (console: $log)"
+
+	# Unanchored: the console puts escape sequences before the first line.
+	if ! grep -q 'EFD-BOOTED' "$log"; then
+		fail "$k" boot "the guest never ran /init (qemu status $rc)"
+		return
+	fi
+	for c in "${cases[@]}"; do
+		line=$(grep -m1 -oE "EFD-CASE (PASS|FAIL) $c( .*)?\$" "$log")
+		case "$line" in
+		"EFD-CASE PASS $c") pass "$k" "$c" ;;
+		"EFD-CASE FAIL $c"*) fail "$k" "$c" "${line#EFD-CASE FAIL "$c" }" ;;
+		*) fail "$k" "$c" "no result (guest hung or crashed; qemu status $rc)" ;;
+		esac
+	done
+	if ! grep -q 'EFD-DMESG-END' "$log"; then
+		fail "$k" dmesg_clean "no dmesg from the guest (qemu status $rc)"
+	elif hits=$(efd_dmesg_scan "$log"); then
+		pass "$k" dmesg_clean
+	else
+		fail "$k" dmesg_clean "$(echo "$hits" | head -n1)"
+		echo "$hits" | head -n 40 | sed 's/^/# /'
+	fi
+}
+
+for k in "${kernels[@]}"; do
+	run_kernel "$k"
+done
+finish
