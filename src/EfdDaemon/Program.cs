@@ -1,1 +1,3 @@
-return 0;
+using EfdDaemon.Hosting;
+
+return await EfdProgram.RunAsync(args).ConfigureAwait(false);

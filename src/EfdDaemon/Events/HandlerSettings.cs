@@ -1,0 +1,57 @@
+namespace EfdDaemon.Events;
+
+/// <summary>What a handler's queue does when it is full.</summary>
+internal enum FullQueuePolicy
+{
+    /// <summary>Keep the queue, drop the event that does not fit.</summary>
+    DropNewest,
+
+    /// <summary>Drop the oldest queued event to make room (the handler sees the latest state).</summary>
+    DropOldest,
+}
+
+/// <summary>The effective settings of one handler: its declaration merged with <c>Handlers:&lt;Name&gt;</c>.</summary>
+internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy)
+{
+    public const int DefaultQueueCapacity = 1024;
+    public const FullQueuePolicy DefaultPolicy = FullQueuePolicy.DropOldest;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    public static HandlerSettings Default(IEventHandler handler) =>
+        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy);
+}
+
+/// <summary>A set of event kinds as a bitmap over 0–0xFFFF, or "every kind"; lookups never allocate.</summary>
+internal sealed class KindFilter
+{
+    public static readonly KindFilter All = new(null);
+
+    private readonly ulong[]? _bits;
+
+    private KindFilter(IReadOnlyCollection<EventKind>? kinds)
+    {
+        if (kinds is null)
+        {
+            return;
+        }
+
+        _bits = new ulong[0x10000 / 64];
+        Kinds = [.. kinds.Distinct().Order()];
+        foreach (EventKind kind in Kinds)
+        {
+            if ((uint)kind <= 0xFFFF)
+            {
+                _bits[(uint)kind >> 6] |= 1UL << (int)((uint)kind & 63);
+            }
+        }
+    }
+
+    /// <summary>Gets the kinds in the set, or <see langword="null"/> for every kind.</summary>
+    public IReadOnlyList<EventKind>? Kinds { get; }
+
+    public static KindFilter From(IReadOnlyCollection<EventKind>? kinds) => kinds is null ? All : new KindFilter(kinds);
+
+    public bool Contains(EventKind kind) =>
+        _bits is null || ((uint)kind <= 0xFFFF && (_bits[(uint)kind >> 6] & (1UL << (int)((uint)kind & 63))) != 0);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+
+namespace EfdDaemon.Hosting;
+
+/// <summary>The configuration sources, in coord.md order: the main file, conf.d in ordinal name order, <c>EFD_</c> variables, the command line.</summary>
+internal static class EfdConfiguration
+{
+    public const string MainFileName = "efd-daemon.json";
+    public const string DropInDirectoryName = "conf.d";
+    public const string EnvironmentPrefix = "EFD_";
+
+    public static void AddSources(IConfigurationBuilder builder, EfdCommandLine commandLine)
+    {
+        if (commandLine.CheckConfigFile is { } file)
+        {
+            // --check-config FILE checks that file alone.
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+            return;
+        }
+
+        string dir = Path.GetFullPath(commandLine.ConfigDirectory);
+        builder.AddJsonFile(Path.Combine(dir, MainFileName), optional: true, reloadOnChange: false);
+        string dropIns = Path.Combine(dir, DropInDirectoryName);
+        if (Directory.Exists(dropIns))
+        {
+            foreach (string path in Directory.GetFiles(dropIns, "*.json").Order(StringComparer.Ordinal))
+            {
+                builder.AddJsonFile(path, optional: true, reloadOnChange: false);
+            }
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddCommandLine(commandLine.ConfigurationArgs);
+    }
+}

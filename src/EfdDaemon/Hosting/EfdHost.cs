@@ -1,0 +1,45 @@
+using EfdDaemon.Control;
+using EfdDaemon.Handlers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EfdDaemon.Hosting;
+
+/// <summary>Builds the daemon's host. Integration tests call <see cref="CreateBuilder(string[])"/>, add handlers or fakes, and run it in-process.</summary>
+internal static class EfdHost
+{
+    /// <summary>Extra time the host grants StopAsync beyond <c>Daemon:ShutdownTimeout</c> (stop reader, log, remove files).</summary>
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
+
+    public static HostApplicationBuilder CreateBuilder(string[] args) => CreateBuilder(EfdCommandLine.Parse(args));
+
+    public static HostApplicationBuilder CreateBuilder(EfdCommandLine commandLine)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "efd-daemon",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        EfdConfiguration.AddSources(builder.Configuration, commandLine);
+        IServiceCollection services = builder.Services;
+        services.AddEfdOptions(builder.Configuration);
+        services.AddEfdLogging();
+        services.AddEfdEvents();
+        services.AddEfdKernelModule();
+        services.AddEfdDaemon(Path.GetFullPath(commandLine.ConfigDirectory));
+        services.AddEfdControlServer();
+        services.AddEfdLogHandler();
+        services.AddEfdSystemd();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ReadShutdownTimeout(builder.Configuration) + StopMargin);
+
+        // Plugins and the exec handler (the plugins engineer's) register here, after the built-in
+        // handlers: services.AddEfdExecHandler(builder.Configuration); services.AddEfdPlugins(builder.Configuration);
+        return builder;
+    }
+
+    private static TimeSpan ReadShutdownTimeout(ConfigurationManager configuration) =>
+        TimeSpan.TryParse(configuration["Daemon:ShutdownTimeout"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan t) && t >= TimeSpan.Zero
+            ? t
+            : Options.DaemonOptions.DefaultShutdownTimeout;
+}

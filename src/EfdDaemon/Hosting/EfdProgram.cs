@@ -1,0 +1,90 @@
+using EfdDaemon.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EfdDaemon.Hosting;
+
+/// <summary>The command line's flow: <c>--version</c>, <c>--check-config</c>, validate, run; maps failures to coord.md's exit codes.</summary>
+internal static class EfdProgram
+{
+    public static async Task<int> RunAsync(string[] args, Action<HostApplicationBuilder>? configure = null, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        EfdCommandLine commandLine;
+        try
+        {
+            commandLine = EfdCommandLine.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"efd-daemon: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        if (commandLine.ShowVersion)
+        {
+            await stdout.WriteLineAsync($"efd-daemon {DaemonInfo.GetVersion()} (plugin contract {EfdApi.Version})").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        IHost host;
+        try
+        {
+            HostApplicationBuilder builder = EfdHost.CreateBuilder(commandLine);
+            configure?.Invoke(builder);
+            host = builder.Build();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // An unreadable or malformed JSON file surfaces here.
+            await stderr.WriteLineAsync($"efd-daemon: invalid configuration: {OneLine(ex)}").ConfigureAwait(false);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        using (host)
+        {
+            IReadOnlyList<string> errors = EfdConfigChecker.Check(host.Services);
+            if (commandLine.CheckConfig)
+            {
+                await (errors.Count == 0 ? stdout : stderr).WriteLineAsync(errors.Count == 0 ? "config ok" : string.Join('\n', errors)).ConfigureAwait(false);
+                return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
+            }
+
+            if (errors.Count > 0)
+            {
+                await stderr.WriteLineAsync($"efd-daemon: invalid configuration: {string.Join("; ", errors)}").ConfigureAwait(false);
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            return await RunHostAsync(host, stderr).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunHostAsync(IHost host, TextWriter stderr)
+    {
+        ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EfdDaemon");
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        catch (StartupException ex)
+        {
+            Log.StartupFailed(logger, ex.Message);
+            await stderr.WriteLineAsync($"efd-daemon: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.StartupFailure;
+        }
+#pragma warning disable CA1031 // Last resort: any other failure is an internal error (exit 70).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.InternalError(logger, ex);
+            await stderr.WriteLineAsync($"efd-daemon: internal error: {OneLine(ex)}").ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static string OneLine(Exception ex) => (ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message).ReplaceLineEndings(" ");
+}

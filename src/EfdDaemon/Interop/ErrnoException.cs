@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace EfdDaemon.Interop;
+
+/// <summary>A failed syscall: its name and errno.</summary>
+internal sealed class ErrnoException : IOException
+{
+    public ErrnoException(string syscall, int errno)
+        : base($"{syscall}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})")
+    {
+        Syscall = syscall;
+        Errno = errno;
+        HResult = errno;
+    }
+
+    public ErrnoException()
+        : this("unknown", 0)
+    {
+    }
+
+    public ErrnoException(string message)
+        : base(message)
+    {
+        Syscall = "unknown";
+    }
+
+    public ErrnoException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Syscall = "unknown";
+    }
+
+    public string Syscall { get; }
+
+    public int Errno { get; }
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace EfdDaemon.Interop;
+
+/// <summary>The imports Tmds.LibC lacks or that must set errno reliably.</summary>
+/// <remarks>
+/// Tmds.LibC's <c>poll</c> does not preserve errno (notes/facts.md), so poll is imported here with
+/// <c>SetLastError</c>; Tmds.LibC has no pidfd wrappers, so <c>syscall</c> is imported the same way.
+/// Both leave errno where <see cref="Errno.Last"/> reads it, like Tmds.LibC's own imports.
+/// </remarks>
+internal static unsafe partial class NativeMethods
+{
+    public const long SysPidfdOpen = 434;
+    public const long SysPidfdGetfd = 438;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    public const short PollIn = 0x001;
+    public const short PollErr = 0x008;
+    public const short PollHup = 0x010;
+    public const short PollNval = 0x020;
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint nfds, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    public static partial long Syscall(long number, long a1, long a2, long a3);
+}

@@ -1,0 +1,63 @@
+namespace EfdDaemon.Interop;
+
+/// <summary>poll(2) over a fixed set of descriptors, each held (AddRef) while the poller lives.</summary>
+/// <remarks>One thread owns a poller; it is not thread-safe.</remarks>
+internal sealed unsafe class Poller : IDisposable
+{
+    private readonly FileDescriptor[] _fds;
+    private readonly NativeMethods.PollFd[] _pollFds;
+    private readonly bool[] _added;
+
+    public Poller(params FileDescriptor[] fds)
+    {
+        _fds = fds;
+        _pollFds = new NativeMethods.PollFd[fds.Length];
+        _added = new bool[fds.Length];
+        for (int i = 0; i < fds.Length; i++)
+        {
+            fds[i].DangerousAddRef(ref _added[i]);
+            _pollFds[i] = new NativeMethods.PollFd { Fd = fds[i].Number, Events = NativeMethods.PollIn };
+        }
+    }
+
+    /// <summary>Waits until a descriptor is readable (or fails); -1 waits forever. Retries EINTR.</summary>
+    public void Wait(int timeoutMs)
+    {
+        fixed (NativeMethods.PollFd* p = _pollFds)
+        {
+            int rc;
+            do
+            {
+                rc = NativeMethods.Poll(p, (nuint)_pollFds.Length, timeoutMs);
+            }
+            while (rc == -1 && Errno.Last == Errno.EINTR);
+
+            if (rc < 0)
+            {
+                throw Errno.Exception("poll");
+            }
+        }
+    }
+
+    /// <summary>Tells whether descriptor <paramref name="index"/> is readable after the last <see cref="Wait"/>.</summary>
+    public bool IsReadable(int index) => (_pollFds[index].Revents & NativeMethods.PollIn) != 0;
+
+    /// <summary>Tells whether descriptor <paramref name="index"/> reported POLLERR, POLLHUP or POLLNVAL.</summary>
+    public bool HasFailed(int index) =>
+        (_pollFds[index].Revents & (NativeMethods.PollErr | NativeMethods.PollHup | NativeMethods.PollNval)) != 0;
+
+    /// <summary>Stops watching descriptor <paramref name="index"/> (poll ignores negative numbers).</summary>
+    public void Ignore(int index) => _pollFds[index].Fd = -1;
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _fds.Length; i++)
+        {
+            if (_added[i])
+            {
+                _fds[i].DangerousRelease();
+                _added[i] = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using EfdDaemon.Hosting;
+using EfdDaemon.Logging;
+using EfdDaemon.Options;
+using Microsoft.Extensions.Logging;
+
+namespace EfdDaemon.Kernel;
+
+/// <summary>
+/// The modprobe helper: re-attaches through <c>/sys/kernel/efd_lkm/attach</c> when the module is
+/// loaded, else runs <c>modprobe efd_lkm pid=P efd=F …</c> (no shell). Either way it then checks
+/// <c>abi_version</c> and reads <c>attached_pid</c> back: modprobe of a loaded module exits 0 and
+/// ignores its parameters.
+/// </summary>
+internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, Func<string>? kernelRelease = null) : IKernelModuleLoader
+{
+    private static readonly TimeSpan ModprobeTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Func<string> _kernelRelease = kernelRelease ?? ReadKernelRelease;
+
+    public ModuleFigures Attach(int pid, int eventFd)
+    {
+        string attachText = string.Create(CultureInfo.InvariantCulture, $"{pid} {eventFd}");
+        if (Directory.Exists(options.SysfsPath))
+        {
+            CheckAbi();
+            Log.ModuleAttaching(logger, options.Name, "sysfs attach", pid, eventFd);
+            try
+            {
+                File.WriteAllText(Path.Combine(options.SysfsPath, "attach"), attachText);
+            }
+            catch (IOException ex)
+            {
+                throw new StartupException($"Writing \"{attachText}\" to {options.SysfsPath}/attach failed: {ex.Message}", ex);
+            }
+        }
+        else
+        {
+            Log.ModuleAttaching(logger, options.Name, "modprobe", pid, eventFd);
+            RunModprobe(pid, eventFd);
+            CheckAbi();
+        }
+
+        ModuleFigures figures = ReadFigures()
+            ?? throw new StartupException($"{options.Name} reported success but {options.SysfsPath} does not exist.");
+        if (figures.AttachedPid != pid)
+        {
+            throw new StartupException(
+                $"{options.Name} is attached to pid {figures.AttachedPid?.ToString(CultureInfo.InvariantCulture) ?? "?"}, not to this daemon (pid {pid}); see the kernel log (journalctl -k).");
+        }
+
+        Log.ModuleAttached(logger, options.Name, pid, eventFd);
+        return figures;
+    }
+
+    public ModuleFigures? ReadFigures()
+    {
+        if (!Directory.Exists(options.SysfsPath))
+        {
+            return null;
+        }
+
+        return new ModuleFigures(Read("attached_pid"), Read("attached_fd"), Read("events"), Read("signals"), Read("dropped"),
+            Read("ring_size"), Read("abi_version"));
+    }
+
+    private void RunModprobe(int pid, int eventFd)
+    {
+        var start = new ProcessStartInfo(options.Modprobe)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in ModprobeArguments(options, pid, eventFd))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new StartupException($"{options.Modprobe} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new StartupException($"Cannot run {options.Modprobe}: {ex.Message}", ex);
+        }
+
+        using (process)
+        {
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(ModprobeTimeout))
+            {
+                process.Kill();
+                throw new StartupException($"{options.Modprobe} {options.Name} did not finish within {ModprobeTimeout.TotalSeconds} s.");
+            }
+
+            string error = (stderr.GetAwaiter().GetResult() + stdout.GetAwaiter().GetResult()).Trim();
+            if (process.ExitCode == 0)
+            {
+                return;
+            }
+
+            if (error.Contains("not found", StringComparison.OrdinalIgnoreCase))
+            {
+                string release = _kernelRelease();
+                throw new StartupException(
+                    $"Kernel module {options.Name} is not installed for the running kernel {release}: install the packages efd-lkm-dkms and linux-headers-{release}.");
+            }
+
+            string firstLine = error.Split('\n', 2)[0];
+            throw new StartupException($"{options.Modprobe} {options.Name} failed with exit code {process.ExitCode}: {firstLine}");
+        }
+    }
+
+    internal static IEnumerable<string> ModprobeArguments(ModuleOptions options, int pid, int eventFd)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        yield return options.Name;
+        yield return string.Create(c, $"pid={pid}");
+        yield return string.Create(c, $"efd={eventFd}");
+        yield return options.Netdev ? "netdev=1" : "netdev=0";
+        yield return options.Modules ? "modules=1" : "modules=0";
+        yield return string.Create(c, $"tick_ms={options.TickMs}");
+        yield return string.Create(c, $"ring_size={options.RingSize}");
+    }
+
+    private void CheckAbi()
+    {
+        long? abi = Read("abi_version");
+        if (abi is not null && abi != EfdLkmRecord.AbiVersion)
+        {
+            throw new StartupException(
+                $"{options.Name} speaks ABI version {abi}, this daemon speaks {EfdLkmRecord.AbiVersion}: install matching versions of efd-daemon and efd-lkm-dkms, then reload the module.");
+        }
+    }
+
+    private long? Read(string name)
+    {
+        try
+        {
+            string text = File.ReadAllText(Path.Combine(options.SysfsPath, name)).Trim();
+            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReadKernelRelease()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        }
+        catch (IOException)
+        {
+            return "(unknown: /proc/sys/kernel/osrelease unreadable)";
+        }
+    }
+}

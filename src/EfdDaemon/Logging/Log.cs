@@ -1,0 +1,104 @@
+using EfdDaemon.Events;
+using Microsoft.Extensions.Logging;
+
+namespace EfdDaemon.Logging;
+
+/// <summary>
+/// Every log line of the daemon, with stable event ids grouped by area: lifecycle 1xxx, eventfd
+/// 2xxx, module 3xxx, plugins 4xxx (<c>Log.Plugins.cs</c>, the plugins engineer's), dispatch 5xxx,
+/// control 6xxx, exec 7xxx (<c>Log.Exec.cs</c>, the plugins engineer's).
+/// </summary>
+/// <remarks>Property names become journal fields (coord.md): <c>Kind</c>→EFD_KIND, <c>Sequence</c>→EFD_SEQ, <c>Handler</c>→HANDLER, …</remarks>
+internal static partial class Log
+{
+    // Lifecycle: 1xxx.
+    [LoggerMessage(1000, LogLevel.Information, "efd-daemon {Version} starting as pid {Pid} (configuration {ConfigDir})")]
+    public static partial void Starting(ILogger logger, string version, int pid, string configDir);
+
+    [LoggerMessage(1001, LogLevel.Information, "Run files written in {RunDirectory}: pid {Pid}, efd {EventFd}")]
+    public static partial void RunFilesWritten(ILogger logger, string runDirectory, int pid, int eventFd);
+
+    [LoggerMessage(1002, LogLevel.Information, "Stopping: reader first, then draining the handlers' queues")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(1003, LogLevel.Information, "Final counters: {Received} received, {Dispatched} dispatched, {Dropped} dropped by full queues, {SequenceGaps} lost in the kernel (sequence gaps), {Undelivered} undelivered at stop, module dropped {KernelDropped}")]
+    public static partial void FinalCounters(ILogger logger, long received, long dispatched, long dropped, long sequenceGaps, int undelivered, long kernelDropped);
+
+    [LoggerMessage(1004, LogLevel.Information, "Run files removed from {RunDirectory}")]
+    public static partial void RunFilesRemoved(ILogger logger, string runDirectory);
+
+    [LoggerMessage(1005, LogLevel.Critical, "Start-up failed: {Reason}")]
+    public static partial void StartupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1006, LogLevel.Information, "Configuration reloaded (SIGHUP)")]
+    public static partial void ConfigurationReloaded(ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Error, "Configuration reload rejected, keeping the previous settings: {Reason}")]
+    public static partial void ConfigurationReloadRejected(ILogger logger, string reason);
+
+    [LoggerMessage(1008, LogLevel.Information, "Watchdog: WATCHDOG=1 every {Interval}")]
+    public static partial void WatchdogEnabled(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(1009, LogLevel.Critical, "Internal error")]
+    public static partial void InternalError(ILogger logger, Exception exception);
+
+    // Eventfd and reader: 2xxx.
+    [LoggerMessage(2000, LogLevel.Information, "Created eventfd {EventFd} in {EventfdMode} mode")]
+    public static partial void EventfdCreated(ILogger logger, int eventFd, EventfdMode eventfdMode);
+
+    [LoggerMessage(2001, LogLevel.Information, "Reader started on eventfd {EventFd} (records from the module's device: {RecordDevice})")]
+    public static partial void ReaderStarted(ILogger logger, int eventFd, bool recordDevice);
+
+    [LoggerMessage(2002, LogLevel.Information, "Reader stopped")]
+    public static partial void ReaderStopped(ILogger logger);
+
+    [LoggerMessage(2003, LogLevel.Critical, "The eventfd reader failed; stopping the daemon")]
+    public static partial void ReaderFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2004, LogLevel.Information, "Reading records from {DevicePath}")]
+    public static partial void RecordDeviceOpened(ILogger logger, string devicePath);
+
+    [LoggerMessage(2005, LogLevel.Error, "The record device reported an error or hang-up; continuing with the eventfd alone")]
+    public static partial void RecordDeviceFailed(ILogger logger);
+
+    [LoggerMessage(2006, LogLevel.Warning, "The module dropped {Missing} records (sequence gap before {Sequence}); rate-limited to one line per second")]
+    public static partial void SequenceGap(ILogger logger, long missing, ulong sequence);
+
+    // Dispatch: 5xxx.
+    [LoggerMessage(5000, LogLevel.Information, "Handler {Handler}: kinds {Kinds}, queue {QueueCapacity}, {Policy}, enabled {Enabled}")]
+    public static partial void HandlerRegistered(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, bool enabled);
+
+    [LoggerMessage(5001, LogLevel.Error, "Handler {Handler} failed on {Kind} event {Sequence}; it keeps receiving events")]
+    public static partial void HandlerFailed(ILogger logger, string handler, ulong sequence, string kind, Exception exception);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Handler {Handler} exceeded its timeout {Timeout} on event {Sequence}; cancelled")]
+    public static partial void HandlerTimedOut(ILogger logger, string handler, ulong sequence, TimeSpan timeout);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Handler {Handler}: queue full, {Dropped} events dropped ({Policy}, {TotalDropped} in total); rate-limited to one line per second")]
+    public static partial void EventsDropped(ILogger logger, string handler, long dropped, FullQueuePolicy policy, long totalDropped);
+
+    [LoggerMessage(5004, LogLevel.Information, "Handler {Handler} reconfigured: kinds {Kinds}, queue {QueueCapacity}, {Policy}, timeout {Timeout}, enabled {Enabled}")]
+    public static partial void HandlerSettingsApplied(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, TimeSpan timeout, bool enabled);
+
+    [LoggerMessage(5005, LogLevel.Warning, "Handler {Handler} did not drain within {Timeout}: {Undelivered} events undelivered, its call cancelled")]
+    public static partial void DrainTimedOut(ILogger logger, string handler, int undelivered, TimeSpan timeout);
+
+    [LoggerMessage(5500, LogLevel.Information, "{Kind} event {Sequence} (count {Count}): {Details}")]
+    public static partial void Event(ILogger logger, string kind, ulong sequence, ulong count, string details);
+
+    [LoggerMessage(5501, LogLevel.Information, "{Count} more {Kind} events in the second from {Since} (above {Threshold} per second: summarised)")]
+    public static partial void EventSummary(ILogger logger, string kind, long count, DateTimeOffset since, int threshold);
+
+    [LoggerMessage(5006, LogLevel.Information, "Handler {Handler} totals: {Handled} handled, {Failures} failed, {Timeouts} timed out, {Dropped} dropped ({UnloggedDrops} not logged before)")]
+    public static partial void HandlerTotals(ILogger logger, string handler, long handled, long failures, long timeouts, long dropped, long unloggedDrops);
+
+    // Module: 3xxx.
+    [LoggerMessage(3000, LogLevel.Information, "Attaching {Module} to pid {Pid} eventfd {EventFd} via {Method}")]
+    public static partial void ModuleAttaching(ILogger logger, string module, string method, int pid, int eventFd);
+
+    [LoggerMessage(3001, LogLevel.Information, "{Module} attached to pid {Pid} eventfd {EventFd}")]
+    public static partial void ModuleAttached(ILogger logger, string module, int pid, int eventFd);
+
+    [LoggerMessage(3002, LogLevel.Information, "Kernel module disabled by configuration (Module:Enabled=false): events come from writes to the eventfd")]
+    public static partial void ModuleDisabled(ILogger logger);
+}

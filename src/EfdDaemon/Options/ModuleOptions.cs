@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+using System.Numerics;
+using Microsoft.Extensions.Options;
+
+namespace EfdDaemon.Options;
+
+/// <summary><c>Module</c>: how the daemon loads and attaches efd_lkm. Paths are settable so tests can fake them.</summary>
+internal sealed class ModuleOptions : IValidatableObject
+{
+    public const string SectionName = "Module";
+    public const string DefaultName = "efd_lkm";
+    public const string DefaultModprobe = "/sbin/modprobe";
+    public const string DefaultSysfsPath = "/sys/kernel/efd_lkm";
+    public const string DefaultDevicePath = "/dev/efd_lkm";
+    public const int DefaultRingSize = 1024;
+    public const int MaxRingSize = 1 << 20;
+
+    public bool Enabled { get; set; } = true;
+
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[A-Za-z0-9_-]+$")]
+    public string Name { get; set; } = DefaultName;
+
+    [Required(AllowEmptyStrings = false)]
+    public string Modprobe { get; set; } = DefaultModprobe;
+
+    [Required(AllowEmptyStrings = false)]
+    public string SysfsPath { get; set; } = DefaultSysfsPath;
+
+    [Required(AllowEmptyStrings = false)]
+    public string DevicePath { get; set; } = DefaultDevicePath;
+
+    public bool Netdev { get; set; }
+
+    public bool Modules { get; set; }
+
+    [Range(0, 3_600_000)]
+    public int TickMs { get; set; }
+
+    [Range(1, MaxRingSize)]
+    public int RingSize { get; set; } = DefaultRingSize;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RingSize > 0 && !BitOperations.IsPow2(RingSize))
+        {
+            yield return new ValidationResult($"RingSize must be a power of two; {RingSize} is not.", [nameof(RingSize)]);
+        }
+    }
+}
+
+[OptionsValidator]
+internal sealed partial class ModuleOptionsValidator : IValidateOptions<ModuleOptions>;

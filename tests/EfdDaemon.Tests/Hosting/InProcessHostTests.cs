@@ -1,0 +1,81 @@
+using EfdDaemon.Events;
+using EfdDaemon.Tests.Support;
+
+namespace EfdDaemon.Tests.Hosting;
+
+public sealed class InProcessHostTests
+{
+    [Fact]
+    public async Task CounterModeCoalescesSignalsWrittenBeforeTheReaderWakes()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder));
+        daemon.Source.Signal();
+        daemon.Source.Signal();
+        daemon.Source.Signal(5);
+
+        await daemon.StartAsync();
+        await recorder.WaitForAsync(1);
+        await daemon.StopAsync();
+
+        KernelEvent e = Assert.Single(recorder.Events);
+        Assert.Equal(EventKind.Signal, e.Kind);
+        Assert.Equal(7UL, e.Count);
+    }
+
+    [Fact]
+    public async Task SemaphoreModeDeliversOneEventPerSignal()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder), "--Daemon:EventfdMode=Semaphore");
+        daemon.Source.Signal();
+        daemon.Source.Signal();
+        daemon.Source.Signal(2);
+
+        await daemon.StartAsync();
+        await recorder.WaitForAsync(4);
+        await daemon.StopAsync();
+
+        Assert.Equal(4, recorder.Events.Count);
+        Assert.All(recorder.Events, e => Assert.Equal(1UL, e.Count));
+    }
+
+    [Fact]
+    public async Task RunFilesNameThisProcessAndItsEventfdAndAreRemovedOnStop()
+    {
+        await using var daemon = new InProcessDaemon();
+        await daemon.StartAsync();
+
+        string pid = await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "pid"));
+        string efd = await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "efd"));
+        Assert.Equal($"{Environment.ProcessId}\n", pid);
+        Assert.Equal($"{daemon.Source.EventfdNumber}\n", efd);
+        Assert.StartsWith("anon_inode:[eventfd]", new FileInfo($"/proc/self/fd/{efd.Trim()}").LinkTarget, StringComparison.Ordinal);
+
+        await daemon.StopAsync();
+        Assert.False(File.Exists(Path.Combine(daemon.RunDirectory, "pid")));
+        Assert.False(File.Exists(Path.Combine(daemon.RunDirectory, "efd")));
+    }
+
+    [Fact]
+    public async Task ShutdownDrainsQueuedEventsBeforeRemovingRunFiles()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new GatedHandler(gate.Task);
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(slow), "--Daemon:EventfdMode=Semaphore");
+        for (int i = 0; i < 5; i++)
+        {
+            daemon.Source.Signal();
+        }
+
+        await daemon.StartAsync();
+        await slow.FirstCallStarted.WaitAsync(TestTimeouts.Bound);
+        Task stop = daemon.StopAsync();
+        gate.SetResult();
+        await stop;
+
+        Assert.Equal(5, slow.Completed);
+        Assert.False(File.Exists(Path.Combine(daemon.RunDirectory, "pid")));
+        Assert.Equal(5, daemon.Dispatcher.Snapshot().Single(h => h.Name == slow.Name).Handled);
+    }
+}
