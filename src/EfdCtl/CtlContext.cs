@@ -14,6 +14,9 @@ internal sealed class CtlContext
     /// <summary>The directory efdctl runs from: <c>efd-daemon</c> beside it is the last place check-config looks.</summary>
     public string BaseDirectory { get; init; } = AppContext.BaseDirectory;
 
+    /// <summary>Called once the daemon has acknowledged <c>listen</c>: events raised from then on are printed (tests wait on it).</summary>
+    public Action? Listening { get; init; }
+
     /// <summary>How long status waits for the daemon's reply.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -15,7 +15,7 @@ internal static class ListenCommand
         try
         {
             await using ControlClient client = await ControlClient.ConnectAsync(run.SocketPath, context.IsRoot, cancellationToken);
-            await foreach (string line in client.ListenAsync(command.Kinds, cancellationToken))
+            await foreach (string line in client.ListenAsync(command.Kinds, context.Listening, cancellationToken))
             {
                 await WriteEventAsync(line, command, context.Out);
             }

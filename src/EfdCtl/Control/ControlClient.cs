@@ -56,7 +56,7 @@ internal sealed class ControlClient : IAsyncDisposable
     }
 
     /// <summary>Sends <c>{"cmd":"listen"}</c>, checks the acknowledgement and yields each event line as received.</summary>
-    public async IAsyncEnumerable<string> ListenAsync(IReadOnlyList<string> kinds, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<string> ListenAsync(IReadOnlyList<string> kinds, Action? acknowledged, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await SendAsync(new ControlRequest("listen", kinds.Count > 0 ? kinds : null), cancellationToken);
         string ack = await ReadLineAsync(cancellationToken)
@@ -66,6 +66,8 @@ internal sealed class ControlClient : IAsyncDisposable
         {
             throw CtlException.Failed($"efd-daemon refused listen: {reply.Error ?? "no reason given"}");
         }
+
+        acknowledged?.Invoke();
 
         while (await ReadLineAsync(cancellationToken) is { } line)
         {

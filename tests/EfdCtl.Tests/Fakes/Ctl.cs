@@ -13,7 +13,8 @@ internal static class Ctl
         IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken,
         LineWriter? output = null,
-        TimeSpan? replyTimeout = null)
+        TimeSpan? replyTimeout = null,
+        Action? listening = null)
     {
         // Never the machine's real /run or /sys unless a test says so.
         var env = new Dictionary<string, string>
@@ -36,6 +37,7 @@ internal static class Ctl
             IsRoot = true,
             BaseDirectory = "/nonexistent",
             ReplyTimeout = replyTimeout ?? TimeSpan.FromSeconds(30),
+            Listening = listening,
         };
         int code = await CtlApp.RunAsync(args, context, cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
         return new CtlResult(code, output.ToString(), error.ToString());
