@@ -5,7 +5,7 @@
  *   efd_tests DIR [CASE...]     run all cases, or the named ones
  *   efd_tests --list            print the case names
  *
- * DIR holds efd_lkm.ko, efd_lkm_example.ko, dummy.ko and efd_seed. Each case prints one line,
+ * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, dummy.ko and efd_seed. Each case prints one line,
  * "EFD-CASE PASS <case>" or "EFD-CASE FAIL <case> <reason>", and leaves no module loaded.
  * Modules are loaded with finit_module() directly, so the errno is exact and a failing
  * init runs once (busybox insmod would retry it through init_module).
@@ -102,6 +102,7 @@ static bool loaded(const char *name)
 
 static void unload_all(void)
 {
+	unload("efd_lkm_testmod");
 	unload("efd_lkm_example");
 	unload("efd_lkm");
 	unload("dummy");
@@ -912,6 +913,85 @@ static int case_tick(void)
 	return finish();
 }
 
+/* The payload of efd_lkm_testmod's records. */
+struct testmod_event {
+	uint32_t n;
+	uint32_t in_hardirq;
+	uint32_t signal_denied;
+};
+
+#define TESTMOD "/sys/module/efd_lkm_testmod/parameters/"
+
+/*
+ * efd_lkm_notify() from inside another eventfd's wake-up: eventfd_signal() is not allowed
+ * there (it would WARN), so the doorbell must arrive through the irq_work.
+ */
+static int case_notify_in_eventfd_wakeup_deferred(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), other = eventfd(0, EFD_CLOEXEC);
+	uint64_t one = 1;
+	int rfd, n, ret;
+	long long v;
+
+	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
+	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	efd_take(efd);
+	ret = load("efd_lkm_testmod.ko", NULL);
+	CHECK(ret == 0, "insmod efd_lkm_testmod: %s", strerror(-ret));
+	CHECK(sys_write(TESTMOD "watch_efd", "%d", other) == 0, "watch_efd");
+	rfd = reader_open();
+	CHECK(rfd >= 0, "open " DEV);
+	drain(rfd);
+	for (int i = 0; i < 3; i++)
+		CHECK(write(other, &one, sizeof(one)) == sizeof(one), "write to the watched eventfd");
+	msleep(100);
+	n = drain(rfd);
+	close(rfd);
+	CHECK(n == 3, "%d records, want 3", n);
+	for (int i = 0; i < 3; i++) {
+		struct testmod_event *e = (void *)recs[i].data;
+
+		CHECK(recs[i].kind == 0x1001 && e->n == (uint32_t)i + 1 && e->signal_denied == 1,
+		      "record %d: kind %#x n %u signal_denied %u", i, recs[i].kind, e->n,
+		      e->signal_denied);
+	}
+	CHECK((v = efd_take(efd)) == 3, "eventfd read %lld, want 3 (deferred doorbells)", v);
+	CHECK(unload("efd_lkm_testmod") == 0, "rmmod efd_lkm_testmod");
+	close(other);
+	close(efd);
+	return finish();
+}
+
+static int case_notify_from_hardirq(void)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ret;
+	long long v;
+
+	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
+	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	efd_take(efd);
+	ret = load("efd_lkm_testmod.ko", NULL);
+	CHECK(ret == 0, "insmod efd_lkm_testmod: %s", strerror(-ret));
+	rfd = reader_open();
+	CHECK(rfd >= 0, "open " DEV);
+	drain(rfd);
+	CHECK(sys_write(TESTMOD "hardirq", "5") == 0, "hardirq 5");
+	n = drain(rfd);
+	close(rfd);
+	CHECK(n == 5, "%d records, want 5", n);
+	for (int i = 0; i < 5; i++) {
+		struct testmod_event *e = (void *)recs[i].data;
+
+		CHECK(recs[i].kind == 0x1002 && e->n == (uint32_t)i + 1 && e->in_hardirq == 1,
+		      "record %d: kind %#x n %u in_hardirq %u", i, recs[i].kind, e->n,
+		      e->in_hardirq);
+	}
+	CHECK((v = efd_take(efd)) == 5, "eventfd read %lld, want 5", v);
+	CHECK(unload("efd_lkm_testmod") == 0, "rmmod efd_lkm_testmod");
+	close(efd);
+	return finish();
+}
+
 /* Attach, detach and trigger race each other; nothing may oops, leak or deadlock. */
 static int case_reattach_race(void)
 {
@@ -1008,6 +1088,8 @@ static const struct efd_case cases[] = {
 	{ "module_records_for_example", case_module_records },
 	{ "example_notify_records", case_example_notify_records },
 	{ "tick_ms", case_tick },
+	{ "notify_in_eventfd_wakeup_deferred", case_notify_in_eventfd_wakeup_deferred },
+	{ "notify_from_hardirq", case_notify_from_hardirq },
 	{ "reattach_race", case_reattach_race },
 	{ "unload_in_every_state", case_unload_in_every_state },
 };

@@ -67,11 +67,13 @@ if ! { gcc "${cflags[@]}" -o "$progs/efd_tests" "$repo/kernel/tests/efd_tests.c"
 fi
 mapfile -t cases < <("$progs/efd_tests" --list)
 
-# Copies the module sources (not the test programs, not build leftovers) to $1.
+# Copies the module sources and the test module (not the test programs, not build
+# leftovers) to $1.
 copy_sources() {
 	rm -rf "$1"
 	mkdir -p "$1"
-	(cd "$repo/kernel" && tar cf - --exclude=tests --exclude='*.o' --exclude='*.ko' \
+	(cd "$repo/kernel" && tar cf - --exclude=./tests/efd_tests.c --exclude=./tests/efd_seed.c \
+		--exclude='*.o' --exclude='*.ko' \
 		--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c' --exclude=Module.symvers \
 		--exclude=modules.order .) | (cd "$1" && tar xf -)
 }
@@ -87,7 +89,7 @@ build_module() {
 		flags+=(C=1)
 	fi
 	copy_sources "$src"
-	if ! efd_kmake "$k" "$src" "${flags[@]}" modules >"$log" 2>&1; then
+	if ! efd_kmake "$k" "$src" "${flags[@]}" EFD_LKM_TESTMOD=m modules >"$log" 2>&1; then
 		fail "$k" "$name" "make ${flags[*]} failed: $(grep -m1 -E 'error|Error' "$log")"
 		return 1
 	fi
@@ -103,7 +105,8 @@ make_initramfs() {
 	local k=$1 src=$2 root=$3 dummy
 	efd_busybox_root "$root"
 	mkdir -p "$root/efd"
-	cp "$src/efd_lkm.ko" "$src/example/efd_lkm_example.ko" "$progs/efd_tests" \
+	cp "$src/efd_lkm.ko" "$src/example/efd_lkm_example.ko" \
+		"$src/tests/module/efd_lkm_testmod.ko" "$progs/efd_tests" \
 		"$progs/efd_seed" "$root/efd/"
 	dummy=$(efd_find_module "$k" dummy)
 	[ -n "$dummy" ] || { echo "# no dummy.ko for $k"; return 1; }
