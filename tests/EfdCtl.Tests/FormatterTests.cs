@@ -56,6 +56,14 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void StatusMarksADisabledHandler()
+    {
+        StatusReply reply = Sample();
+        reply.Handlers![1].Enabled = false;
+        Assert.Matches(@"\nExecHandler \(disabled\)\s+all\s", StatusFormatter.Format(Run, NoModule, reply));
+    }
+
+    [Fact]
     public void StatusSurvivesAMinimalReply()
     {
         string text = StatusFormatter.Format(Run, NoModule, new StatusReply { Ok = true });

@@ -81,6 +81,8 @@ internal sealed class HandlerInfo
 
     public IReadOnlyList<string>? Kinds { get; set; }
 
+    public bool? Enabled { get; set; }
+
     public long? QueueCapacity { get; set; }
 
     public long? QueueLength { get; set; }

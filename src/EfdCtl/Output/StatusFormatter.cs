@@ -42,7 +42,7 @@ internal static class StatusFormatter
             foreach (HandlerInfo h in handlers)
             {
                 table.Add(
-                    h.Name ?? Unknown,
+                    h.Enabled == false ? $"{h.Name ?? Unknown} (disabled)" : h.Name ?? Unknown,
                     h.Kinds is null ? "all" : string.Join(',', h.Kinds),
                     $"{N(h.QueueLength)}/{N(h.QueueCapacity)}",
                     N(h.Handled),

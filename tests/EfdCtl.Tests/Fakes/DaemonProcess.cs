@@ -86,13 +86,25 @@ internal sealed class DaemonProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        Task<bool> ready = WaitForReadyAsync(notify);
+        Task ready = WaitForReadyAsync(notify);
         Task exited = process.WaitForExitAsync();
-        Task first = await Task.WhenAny(ready, exited).WaitAsync(TimeSpan.FromSeconds(90));
-        if (first == exited || !await ready)
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(ready, exited).WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException)
         {
             await daemon.DisposeAsync();
-            throw new InvalidOperationException($"efd-daemon did not become ready (exit {(process.HasExited ? process.ExitCode : -1)}):\n{daemon.Output}");
+            throw new InvalidOperationException($"efd-daemon sent no READY=1 within 90 s:\n{daemon.Output}");
+        }
+
+        if (first == exited)
+        {
+            await process.WaitForExitAsync(); // drains the output
+            string why = $"efd-daemon exited with status {process.ExitCode} before READY=1:\n{daemon.Output}";
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException(why);
         }
 
         return daemon;
@@ -121,7 +133,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task<bool> WaitForReadyAsync(Socket notify)
+    private static async Task WaitForReadyAsync(Socket notify)
     {
         var buffer = new byte[4096];
         while (true)
@@ -129,7 +141,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             int n = await notify.ReceiveAsync(buffer, SocketFlags.None);
             if (Encoding.UTF8.GetString(buffer, 0, n).Split('\n').Contains("READY=1"))
             {
-                return true;
+                return;
             }
         }
     }
