@@ -5,8 +5,9 @@
  *   efd_tests DIR [CASE...]     run all cases, or the named ones
  *   efd_tests --list            print the case names
  *
- * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, dummy.ko and efd_seed. Each case prints one line,
- * "EFD-CASE PASS <case>" or "EFD-CASE FAIL <case> <reason>", and leaves no module loaded.
+ * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, dummy.ko and efd_seed.
+ * Each case prints one line, "EFD-CASE PASS <case>" or "EFD-CASE FAIL <case> <reason>",
+ * and leaves no module loaded.
  * Modules are loaded with finit_module() directly, so the errno is exact and a failing
  * init runs once (busybox insmod would retry it through init_module).
  */
@@ -49,6 +50,7 @@ _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
 #define DEV "/dev/efd_lkm"
 #define EXAMPLE_KIND 0x1000
 #define MAX_RECS 4096
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *dir;
 static char reason[512];
@@ -57,12 +59,18 @@ static struct efd_lkm_event recs[MAX_RECS];
 #define FAIL(...) do { snprintf(reason, sizeof(reason), __VA_ARGS__); return -1; } while (0)
 #define CHECK(cond, ...) do { if (!(cond)) FAIL(__VA_ARGS__); } while (0)
 
-static void msleep(int ms)
+static void sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* strerror() of a negative errno, "success" for 0. */
+static const char *err_name(int ret)
+{
+	return ret ? strerror(-ret) : "success";
 }
 
 /* ---- modules ---- */
@@ -238,7 +246,7 @@ static bool wait_attached(long long want, int ms)
 	for (; ms > 0; ms -= 10) {
 		if (SYSV("attached_pid") == want)
 			return true;
-		msleep(10);
+		sleep_ms(10);
 	}
 	return SYSV("attached_pid") == want;
 }
@@ -356,7 +364,7 @@ static int case_load_unattached(void)
 	while ((de = readdir(d))) {
 		bool ok = de->d_name[0] == '.';
 
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 			if (!strcmp(de->d_name, want[i])) {
 				ok = true;
 				found++;
@@ -406,7 +414,7 @@ static int case_seed_demo(void)
 	}
 	ret = load("efd_lkm.ko", "pid=%d efd=%d", pid_, fd_);
 	for (int i = 0; i < 300 && waitpid(child, &status, WNOHANG) == 0; i++)
-		msleep(10);
+		sleep_ms(10);
 	if (kill(child, 0) == 0) {
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
@@ -451,12 +459,12 @@ static int case_load_errors(void)
 	snprintf(cases[4].params, sizeof(cases[4].params), "pid=%d efd=-1", self);
 	snprintf(cases[8].params, sizeof(cases[8].params), "pid=%d efd=999", self);
 	snprintf(cases[9].params, sizeof(cases[9].params), "pid=%d efd=%d", self, p[0]);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		ret = load("efd_lkm.ko", "%s", cases[i].params);
 		if (ret == 0)
 			unload("efd_lkm");
 		CHECK(ret == -cases[i].err, "%s (%s): got %s, want %s", cases[i].what,
-		      cases[i].params, ret ? strerror(-ret) : "success", strerror(cases[i].err));
+		      cases[i].params, err_name(ret), strerror(cases[i].err));
 		CHECK(!loaded("efd_lkm"), "%s: module left loaded", cases[i].what);
 	}
 	close(p[0]);
@@ -468,7 +476,10 @@ static int case_load_errors(void)
 static int case_attach_errors(void)
 {
 	int self = getpid(), p[2], ret;
-	struct { char text[64]; int err; } cases[] = {
+	struct {
+		char text[64];
+		int err;
+	} cases[] = {
 		{ "garbage", EINVAL }, { "5", EINVAL }, { "0 3", EINVAL }, { "", EINVAL },
 		{ "4000000 0", ESRCH }, { "2 0", EBADF }, { "", EBADF }, { "", EINVAL },
 		{ "", EINVAL },
@@ -481,10 +492,10 @@ static int case_attach_errors(void)
 	snprintf(cases[8].text, sizeof(cases[8].text), "%d %d junk", self, p[0]);
 	ret = load("efd_lkm.ko", NULL);
 	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		ret = sys_write(SYS "attach", "%s", cases[i].text);
 		CHECK(ret == -cases[i].err, "attach '%s': got %s, want %s", cases[i].text,
-		      ret ? strerror(-ret) : "success", strerror(cases[i].err));
+		      err_name(ret), strerror(cases[i].err));
 	}
 	CHECK(SYSV("attached_pid") == -1, "attached after failed attaches");
 	ret = sys_write(SYS "trigger", "0");
@@ -678,7 +689,8 @@ static int case_detached_records_read_after_attach(void)
 	CHECK(n == 4, "%d records, want 4", n);
 	for (int i = 0; i < 3; i++)
 		CHECK(recs[i].kind == EFD_LKM_KIND_TRIGGER && recs[i].seq == (uint64_t)i + 1,
-		      "record %d kind %u seq %llu", i, recs[i].kind, (unsigned long long)recs[i].seq);
+		      "record %d kind %u seq %llu", i, recs[i].kind,
+		      (unsigned long long)recs[i].seq);
 	CHECK(recs[3].kind == EFD_LKM_KIND_ATTACHED && a->pid == getpid() && a->fd == efd,
 	      "ATTACHED record: kind %u pid %d fd %d", recs[3].kind, a->pid, a->fd);
 	close(efd);
@@ -720,7 +732,7 @@ static int case_reader_rules(void)
 	CHECK(bfd >= 0, "reopen after close: %s", strerror(errno));
 	child = fork();
 	if (child == 0) {
-		msleep(300);
+		sleep_ms(300);
 		_exit(sys_write(SYS "trigger", "1") ? 1 : 0);
 	}
 	n = read(bfd, ev, sizeof(ev));
@@ -741,7 +753,7 @@ static int case_rmmod_refused_while_open(void)
 	ret = unload("efd_lkm");
 	close(rfd);
 	CHECK(ret == -EWOULDBLOCK, "rmmod with the device open: %s",
-	      ret ? strerror(-ret) : "success");
+	      err_name(ret));
 	ret = unload("efd_lkm");
 	CHECK(ret == 0, "rmmod after close: %s", strerror(-ret));
 	return 0;
@@ -890,7 +902,7 @@ static int case_tick(void)
 	CHECK(ret == 0, "insmod tick_ms=20: %s", strerror(-ret));
 	rfd = reader_open();
 	CHECK(rfd >= 0, "open " DEV);
-	msleep(400);
+	sleep_ms(400);
 	n = drain(rfd);
 	for (int i = 0; i < n; i++) {
 		if (recs[i].kind != EFD_LKM_KIND_TICK)
@@ -905,7 +917,7 @@ static int case_tick(void)
 	CHECK(v >= ticks, "eventfd read %lld for %d ticks (signals from softirq)", v, ticks);
 	CHECK(sys_write(PARAMS "tick_ms", "0") == 0, "tick_ms=0");
 	drain(rfd);
-	msleep(200);
+	sleep_ms(200);
 	n = drain(rfd);
 	close(rfd);
 	CHECK(n == 0, "%d records after tick_ms=0", n);
@@ -943,8 +955,9 @@ static int case_notify_in_eventfd_wakeup_deferred(void)
 	CHECK(rfd >= 0, "open " DEV);
 	drain(rfd);
 	for (int i = 0; i < 3; i++)
-		CHECK(write(other, &one, sizeof(one)) == sizeof(one), "write to the watched eventfd");
-	msleep(100);
+		CHECK(write(other, &one, sizeof(one)) == sizeof(one),
+		      "write to the watched eventfd");
+	sleep_ms(100);
 	n = drain(rfd);
 	close(rfd);
 	CHECK(n == 3, "%d records, want 3", n);
@@ -1035,7 +1048,7 @@ static int case_unload_in_every_state(void)
 	ret = load("efd_lkm.ko", "pid=%d efd=%d netdev=1 modules=1 tick_ms=5", getpid(), efd);
 	CHECK(ret == 0, "insmod all on: %s", strerror(-ret));
 	sys_write(SYS "trigger", "100");
-	msleep(50);
+	sleep_ms(50);
 	CHECK(unload("efd_lkm") == 0, "rmmod attached with sources on");
 
 	/* attached to a process that has exited meanwhile (before the HUP work ran) */
@@ -1113,7 +1126,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "--list")) {
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 			puts(cases[i].name);
 		return 0;
 	}
@@ -1121,7 +1134,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	unload_all();
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (!wanted(cases[i].name, argc, argv))
 			continue;
 		reason[0] = 0;
