@@ -46,6 +46,24 @@ public sealed class EfdctlAsAProcessTests
         Assert.Equal("", await stderr);
     }
 
+    [Fact]
+    public async Task AsAProcessListenExitsZeroWhenItsReaderGoesAway()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using Process p = Process.Start(EfdctlProcess.StartInfo(["listen", "--run-dir", dir.Path]))!;
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+
+        await daemon.SendToListenerAsync("""{"seq":1,"kind":"TRIGGER","index":1,"batch":2}""");
+        Assert.Equal("TRIGGER seq=1 index=1 batch=2", await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        p.StandardOutput.Close(); // as `efdctl listen | head -1` does after one line
+        await daemon.SendToListenerAsync("""{"seq":2,"kind":"TRIGGER","index":2,"batch":2}""");
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExitCodes.Ok, p.ExitCode);
+        Assert.Equal("", await stderr);
+    }
+
     [RequiresUnprivilegedRunFact]
     public async Task AsUserNobodyEfdctlExitsFourAndSaysItIsNotRoot()
     {

@@ -24,6 +24,10 @@ internal static class ListenCommand
         {
             return ExitCodes.Ok;
         }
+        catch (OutputClosedException)
+        {
+            return ExitCodes.Ok; // whoever read our output has gone (`efdctl listen | head -1`)
+        }
 
         throw new CtlException(ExitCodes.NotRunning, $"efd-daemon (pid {run.Pid}) closed the control connection: it stopped");
     }
@@ -36,9 +40,19 @@ internal static class ListenCommand
             return; // a daemon that ignored the filter: filter here too
         }
 
-        await output.WriteLineAsync(command.Json || e is null ? line : EventFormatter.Format(e));
-        await output.FlushAsync();
+        try
+        {
+            await output.WriteLineAsync(command.Json || e is null ? line : EventFormatter.Format(e));
+            await output.FlushAsync();
+        }
+        catch (IOException ex)
+        {
+            throw new OutputClosedException(ex);
+        }
     }
+
+    /// <summary>Writing an event to stdout failed (EPIPE): the reader went away.</summary>
+    private sealed class OutputClosedException(IOException inner) : Exception(inner.Message, inner);
 
     private static ListenEvent? TryParse(string line)
     {
