@@ -11,11 +11,20 @@
 #   tests/vm/kernels.sh build ID DIR [ARGS]  make -C <headers of ID> M=DIR ARGS (default: modules);
 #                                          ID is 6.1, 6.12 or 7; for 7 the make runs in the chroot
 #
-# Then: . "$EFD_CACHE/kernels.env" (see write_env below for the variables).
+# Then: . "$EFD_CACHE/kernels.env", which sets (ID suffix 6_1, 6_12, 7):
+#   EFD_CACHE, EFD_MIRROR (the apt mirror URI in use), EFD_KERNELS='6.1 6.12 7'
+#   KVER_<id>      e.g. 6.1.0-56-amd64, 6.12.117+deb12-amd64, 7.3.4+deb13-amd64
+#   VMLINUZ_<id>   bootable image on the host (/boot/vmlinuz-KVER; for 7 unpacked in the cache)
+#   KDIR_<id>      headers dir as make sees it (for 7: the path inside CHROOT_7)
+#   KDIR_HOST_<id> the same dir seen from the host
+#   MODDIR_<id>    the kernel's module tree on the host (kernel/drivers/net/dummy.ko[.xz], ...)
+#   CHROOT_<id>    '' for 6.1 and 6.12; for 7 the trixie chroot (gcc-14, headers, sparse, kmod)
+# tests/vm/lib.sh has efd_kmake (what "build" runs) and the VM helpers.
 #
 # Environment: EFD_CACHE (default /var/cache/efd-daemon-tests); EFD_REFRESH=1 forces the apt
 # look-ups even when a recent, valid kernels.env exists (otherwise reused for 12 hours).
-# Idempotent, safe to run while other engineers run apt (DPkg::Lock::Timeout).
+# Idempotent, safe to run while other engineers run apt (DPkg::Lock::Timeout). Whoever runs
+# commands in CHROOT_7 holds flock "$EFD_CACHE/chroot-trixie.lock" meanwhile (efd_kmake does).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -221,7 +230,7 @@ build)
 	efd_kmake "$@"
 	;;
 *)
-	sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'
+	awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"
 	exit 2
 	;;
 esac

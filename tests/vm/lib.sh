@@ -15,9 +15,13 @@
 #   efd_busybox_root DIR            fresh initramfs skeleton: busybox-static, /bin/sh, dirs
 #   efd_copy_with_libs BIN ROOT     copy a dynamic binary and what ldd lists into ROOT
 #   efd_pack_initramfs DIR OUT      newc cpio, gzip -1
-#   efd_qemu_boot VMLINUZ INITRD LOG [SECONDS] [APPEND...]
-#                                   boot under TCG (never KVM), wrapped in timeout; the serial
-#                                   console (\r stripped) goes to LOG; returns timeout's status
+#   efd_qemu_boot VMLINUZ INITRD LOG [SECONDS [APPEND [QEMU-ARGS...]]]
+#                                   boot under TCG (never KVM; -cpu max -smp 2 -m ${EFD_QEMU_MEM:-1024}),
+#                                   wrapped in timeout (default 300 s); APPEND is added to
+#                                   "console=ttyS0 panic=-1 quiet"; QEMU-ARGS go to qemu as they are
+#                                   (e.g. -drive file=rootfs.img,format=raw,if=virtio); the serial
+#                                   console, \r stripped, goes to LOG; returns timeout's status
+#                                   (124 = timed out)
 #   efd_dmesg_scan LOG              print lines that show a kernel bug; returns 1 if any
 
 EFD_DMESG_BAD='BUG:|WARNING:|Oops|general protection|refcount_t|Call Trace'
@@ -101,12 +105,12 @@ efd_pack_initramfs() {
 }
 
 efd_qemu_boot() {
-	local kernel=$1 initrd=$2 log=$3 secs=${4:-300}
-	shift 4 2>/dev/null || shift $#
-	local rc=0
-	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 \
-		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet $*" </dev/null >"$log.raw" 2>&1 || rc=$?
+	local kernel=$1 initrd=$2 log=$3 secs=${4:-300} append=${5:-} rc=0
+	shift 5 2>/dev/null || shift $#
+	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max \
+		-m "${EFD_QEMU_MEM:-1024}" -smp 2 -nographic -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet $append" "$@" </dev/null >"$log.raw" 2>&1 || rc=$?
 	tr -d '\r' <"$log.raw" >"$log"
 	rm -f "$log.raw"
 	return "$rc"

@@ -2,11 +2,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EfdDaemon.Control;
 
-/// <summary>Registers the control socket (<c>&lt;RunDirectory&gt;/control.sock</c>).</summary>
+/// <summary>Registers the control socket (<c>&lt;RunDirectory&gt;/control.sock</c>); after the daemon service, so it starts once the run directory exists.</summary>
 internal static class ControlServiceCollectionExtensions
 {
     public static IServiceCollection AddEfdControlServer(this IServiceCollection services)
     {
+        services.AddSingleton<StatusReport>();
+        services.AddSingleton<ControlServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControlServer>());
         return services;
     }
 }

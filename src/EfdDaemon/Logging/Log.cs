@@ -101,4 +101,11 @@ internal static partial class Log
 
     [LoggerMessage(3002, LogLevel.Information, "Kernel module disabled by configuration (Module:Enabled=false): events come from writes to the eventfd")]
     public static partial void ModuleDisabled(ILogger logger);
+
+    // Control socket: 6xxx.
+    [LoggerMessage(6000, LogLevel.Information, "Control socket listening on {SocketPath}")]
+    public static partial void ControlListening(ILogger logger, string socketPath);
+
+    [LoggerMessage(6001, LogLevel.Debug, "Control client gone: {Reason}")]
+    public static partial void ControlClientGone(ILogger logger, string reason);
 }

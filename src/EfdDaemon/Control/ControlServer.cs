@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using EfdDaemon.Events;
+using EfdDaemon.Logging;
+using EfdDaemon.Options;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EfdDaemon.Control;
+
+/// <summary>
+/// <c>&lt;RunDirectory&gt;/control.sock</c>: AF_UNIX stream, mode 0600, newline-delimited JSON
+/// (<c>status</c>, <c>listen</c>; coord.md). Also the dispatcher's tap that feeds listen clients.
+/// </summary>
+internal sealed class ControlServer(
+    IOptions<DaemonOptions> options,
+    EventDispatcher dispatcher,
+    StatusReport status,
+    ILogger<ControlServer> logger) : IHostedService, IEventSink, IDisposable
+{
+    public const string SocketFileName = "control.sock";
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _lock = new();
+    private ListenClient[] _listeners = [];
+    private Socket? _listener;
+    private Task? _acceptLoop;
+
+    public string SocketPath => Path.Combine(options.Value.RunDirectory, SocketFileName);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        string path = SocketPath;
+        File.Delete(path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+
+            // Before listen(): nobody can connect while the mode is still the umask's.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Listen(16);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
+        {
+            socket.Dispose();
+            throw new Hosting.StartupException($"Cannot create the control socket {path}: {ex.Message}", ex);
+        }
+
+        _listener = socket;
+        dispatcher.SetTap(this);
+        _acceptLoop = AcceptLoopAsync(socket);
+        Log.ControlListening(logger, path);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        dispatcher.SetTap(null);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        foreach (ListenClient client in Volatile.Read(ref _listeners))
+        {
+            client.Complete();
+        }
+
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        File.Delete(SocketPath);
+    }
+
+    /// <summary>Feeds every listen client; runs on the reader thread and never blocks.</summary>
+    public void Publish(in EventRecord record)
+    {
+        foreach (ListenClient client in Volatile.Read(ref _listeners))
+        {
+            client.Offer(in record);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _listener?.Dispose();
+    }
+
+    internal void AddListener(ListenClient client)
+    {
+        lock (_lock)
+        {
+            _listeners = [.. _listeners, client];
+        }
+    }
+
+    internal void RemoveListener(ListenClient client)
+    {
+        lock (_lock)
+        {
+            _listeners = [.. _listeners.Where(c => c != client)];
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        var sessions = new List<Task>();
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                break;
+            }
+
+            sessions.RemoveAll(t => t.IsCompleted);
+            sessions.Add(new ControlSession(client, this, status, logger).RunAsync(_stopping.Token));
+        }
+
+        await Task.WhenAll(sessions).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Threading.Channels;
+using EfdDaemon.Events;
+
+namespace EfdDaemon.Control;
+
+/// <summary>
+/// One <c>listen</c> client's bounded buffer. The reader thread only tries to write into it; when
+/// it is full the event is skipped and counted, and the client is told <c>{"skipped":N}</c> later.
+/// </summary>
+internal sealed class ListenClient
+{
+    public const int Capacity = 1024;
+
+    private readonly Channel<EventRecord> _channel;
+    private readonly KindFilter _kinds;
+    private long _skipped;
+
+    public ListenClient(KindFilter kinds)
+    {
+        _kinds = kinds;
+        _channel = Channel.CreateBounded<EventRecord>(
+            new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    public ChannelReader<EventRecord> Reader => _channel.Reader;
+
+    /// <summary>Called on the reader thread: never blocks.</summary>
+    public void Offer(in EventRecord record)
+    {
+        if (_kinds.Contains(record.Kind) && !_channel.Writer.TryWrite(record))
+        {
+            Interlocked.Increment(ref _skipped);
+        }
+    }
+
+    public long TakeSkipped() => Interlocked.Exchange(ref _skipped, 0);
+
+    public void Complete() => _channel.Writer.TryComplete();
+}

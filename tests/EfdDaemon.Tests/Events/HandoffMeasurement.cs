@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using EfdDaemon.Events;
+using EfdDaemon.Interop;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace EfdDaemon.Tests.Events;
+
+/// <summary>
+/// The reader-to-handler handoff, measured as an eventfd ping-pong like the C baseline (notes/facts.md):
+/// the test thread signals the daemon's eventfd and waits in poll() on a pong eventfd that the handler
+/// writes. One-way latency is half the round trip. Run alone with
+/// <c>dotnet test tests/EfdDaemon.Tests --filter Category=Perf --logger "console;verbosity=detailed"</c>.
+/// </summary>
+[Trait("Category", "Perf")]
+public sealed class HandoffMeasurement(ITestOutputHelper output)
+{
+    private const int Warmup = 5_000;
+    private const int Iterations = 20_000;
+
+    [Fact]
+    public void DispatcherHandoffToADedicatedConsumerAllocatesNothingPerEvent()
+    {
+        using FileDescriptor pong = Eventfd.Create(semaphore: false);
+        var handler = new PongHandler(pong);
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, NullLogger.Instance);
+        using var dispatcher = new EventDispatcher([handler], TimeProvider.System, NullLogger.Instance);
+        var reader = new AllocationProbe(dispatcher);
+        dispatcher.Start();
+        source.Start(reader, _ => { });
+        (double p50, double p99, _) = PingPong(source, pong);
+        source.Stop();
+        dispatcher.Drain(TimeSpan.FromSeconds(5), TimeProvider.System);
+        long allocated = reader.Allocated + handler.Allocated;
+        output.WriteLine($"reader -> per-handler queue -> consumer thread: one-way p50 {p50:F1} us, p99 {p99:F1} us; "
+            + $"allocated on the reader thread {reader.Allocated} B, on the consumer thread {handler.Allocated} B, in {Iterations} events");
+
+        Assert.True(allocated == 0, $"{allocated} B allocated in {Iterations} events on the reader and consumer threads");
+    }
+
+    [Fact]
+    public void HandlerOnTheReaderThreadIsTheFloorForComparison()
+    {
+        using FileDescriptor pong = Eventfd.Create(semaphore: false);
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, NullLogger.Instance);
+        source.Start(new InlineSink(pong), _ => { });
+        (double p50, double p99, long allocated) = PingPong(source, pong);
+        source.Stop();
+        output.WriteLine($"reader thread calls the sink inline (no handoff): one-way p50 {p50:F1} us, p99 {p99:F1} us, {allocated} B allocated in {Iterations} events");
+        Assert.True(allocated < Iterations);
+    }
+
+    private static (double P50, double P99, long Allocated) PingPong(EventfdSource source, FileDescriptor pong)
+    {
+        using var poller = new Poller(pong);
+        double[] oneWay = new double[Iterations];
+        long allocatedBefore = 0;
+        for (int i = -Warmup; i < Iterations; i++)
+        {
+            if (i == 0)
+            {
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            }
+
+            long t0 = Stopwatch.GetTimestamp();
+            source.Signal();
+            poller.Wait(-1);
+            Eventfd.TryRead(pong, out _);
+            if (i >= 0)
+            {
+                oneWay[i] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / 2;
+            }
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Array.Sort(oneWay);
+        return (oneWay[Iterations / 2], oneWay[Iterations * 99 / 100], allocated);
+    }
+
+    /// <summary>Answers each event on the pong eventfd; measures what its own (consumer) thread allocates after warm-up.</summary>
+    private sealed class PongHandler(FileDescriptor pong) : IEventHandler
+    {
+        private int _seen;
+        private long _start;
+
+        public string Name => "Pong";
+
+        public long Allocated { get; private set; }
+
+        public ValueTask HandleAsync(KernelEvent kernelEvent, CancellationToken cancellationToken)
+        {
+            int n = ++_seen;
+            if (n == Warmup + 1)
+            {
+                _start = GC.GetAllocatedBytesForCurrentThread();
+            }
+            else if (n == Warmup + Iterations)
+            {
+                Allocated = GC.GetAllocatedBytesForCurrentThread() - _start;
+            }
+
+            Eventfd.Write(pong, 1);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Sits between the reader and the dispatcher; measures what the reader thread allocates after warm-up.</summary>
+    private sealed class AllocationProbe(IEventSink next) : IEventSink
+    {
+        private int _seen;
+        private long _start;
+
+        public long Allocated { get; private set; }
+
+        public void Publish(in EventRecord record)
+        {
+            int n = ++_seen;
+            if (n == Warmup + 1)
+            {
+                _start = GC.GetAllocatedBytesForCurrentThread();
+            }
+
+            next.Publish(in record);
+            if (n == Warmup + Iterations)
+            {
+                Allocated = GC.GetAllocatedBytesForCurrentThread() - _start;
+            }
+        }
+    }
+
+    private sealed class InlineSink(FileDescriptor pong) : IEventSink
+    {
+        public void Publish(in EventRecord record) => Eventfd.Write(pong, 1);
+    }
+}
