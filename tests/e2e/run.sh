@@ -94,7 +94,7 @@ prepare_rootfs() {
 	efd_chroot "$dir" dpkg -i "/tmp/$(basename "$EFD_DEB_DAEMON")" >&2
 	rm -f "$dir/tmp/$(basename "$EFD_DEB_DAEMON")"
 	install -m 0644 "$here/guest/50-e2e.json" "$dir/etc/efd-daemon/conf.d/50-e2e.json"
-	install -D -m 0644 "$here/guest/60-e2e-reload.json" "$dir/usr/local/share/efd-e2e/60-e2e-reload.json"
+	install -D -m 0644 -t "$dir/usr/local/share/efd-e2e" "$here/guest/50-e2e.json" "$here/guest/60-e2e-reload.json"
 	install -D -m 0755 "$here/guest/efd-e2e" "$dir/usr/local/sbin/efd-e2e"
 	install -m 0644 "$here/guest/efd-e2e.service" "$dir/etc/systemd/system/efd-e2e.service"
 	ln -sf /etc/systemd/system/efd-e2e.service "$dir/etc/systemd/system/multi-user.target.wants/efd-e2e.service"
