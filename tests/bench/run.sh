@@ -51,7 +51,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 CBIN=$OUT/bin/efd_pingpong
 LBENCH=$DOTNET_ART/bin/EfdDaemon.LatencyBench/release/EfdDaemon.LatencyBench
 BDNBIN=$DOTNET_ART/bin/EfdDaemon.Benchmarks/release/EfdDaemon.Benchmarks
-PLUGIN_SRC=$DOTNET_ART/bin/BenchPlugin/release
+PLUGIN_BUILD=$DOTNET_ART/bin/BenchPlugin/release
+PLUGIN_DIR=$OUT/plugins
 DAEMON_DIR=$DOTNET_ART/publish/EfdDaemon/release_linux-x64
 DAEMON=$DAEMON_DIR/efd-daemon
 
@@ -68,6 +69,9 @@ if [ $BUILD = 1 ]; then
     build c gcc -O2 -Wall -Wextra -Werror -pthread -o "$CBIN" "$ROOT/tests/bench/c/efd_pingpong.c"
     build latency-bench dotnet build "$ROOT/tests/bench/EfdDaemon.LatencyBench" -c Release --artifacts-path "$DOTNET_ART"
     build bench-plugin dotnet build "$ROOT/tests/bench/BenchPlugin" -c Release --artifacts-path "$DOTNET_ART"
+    # The daemon loads <dir>/<Name>/<Name>.dll and refuses group/world-writable plugin files.
+    rm -rf "$PLUGIN_DIR" && mkdir -p "$PLUGIN_DIR/BenchPlugin" && cp "$PLUGIN_BUILD"/BenchPlugin.* "$PLUGIN_DIR/BenchPlugin/" \
+        && chmod -R go-w "$PLUGIN_DIR"
     [ $BDN = 1 ] && build benchmarks dotnet build "$ROOT/tests/bench/EfdDaemon.Benchmarks" -c Release --artifacts-path "$DOTNET_ART"
     build daemon-publish dotnet publish "$ROOT/src/EfdDaemon" -c Release -r linux-x64 --self-contained \
         -p:PublishReadyToRun=true --artifacts-path "$DOTNET_ART"
@@ -108,16 +112,24 @@ run_path() {
     case $path in
         c)
             measure "$name" "$CBIN" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
-        dotnet|inproc)
-            measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
-        xproc|plugin)
+        dotnet|inproc|proto)
             measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
-                --run-dir "$OUT/run-$path" --daemon "$DAEMON" --plugin-dir "$PLUGIN_SRC" ;;
+                --run-dir "/dev/shm/efd-bench-$path" ;;
+        plugin)
+            if ! grep -q "^ *services.AddEfdPlugins(" "$ROOT/src/EfdDaemon/Hosting/EfdHost.cs" 2>/dev/null; then
+                skip "$name" "the daemon does not load plugins yet (src/EfdDaemon/Hosting/EfdHost.cs)"
+                return
+            fi
+            measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
+                --run-dir "/dev/shm/efd-bench-$path" --daemon "$DAEMON" --plugin-dir "$PLUGIN_DIR" ;;
+        xproc)
+            measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
+                --run-dir "/dev/shm/efd-bench-$path" --daemon "$DAEMON" --plugin-dir "$PLUGIN_DIR" ;;
     esac
 }
 
 # ---------------------------------------------------------------- the matrix
-PATHS="c dotnet inproc xproc plugin"
+PATHS="c dotnet inproc proto xproc plugin"
 start=$(date +%s)
 for run in $(seq 1 "$RUNS"); do
     for placement in $PLACEMENTS; do
@@ -131,6 +143,49 @@ for run in $(seq 1 "$RUNS"); do
     done
     log "run $run done after $(( $(date +%s) - start )) s"
 done
+
+# ---------------------------------------------------------------- the published daemon
+# Start-to-READY (NOTIFY_SOCKET owned by the bench), RSS after start, CPU over the idle window,
+# RSS after $EVENTS_RSS events; then events/s through the LogHandler (console into /dev/null, one
+# line per event) and through an exec rule (/bin/true per event).
+for run in $(seq 1 "$RUNS"); do
+    sfx=""; [ $SMOKE = 1 ] || sfx="-run$run"
+    EXPECT="ready_ms rss_start_kib rss_after_events_kib events_per_s"
+    measure "daemon-idle$sfx" "$LBENCH" daemon idle --seconds $IDLE_SECONDS --iters $EVENTS_RSS \
+        --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon
+    EXPECT="events_per_s"
+    measure "daemon-log$sfx" "$LBENCH" daemon log --iters $((EVENTS_RSS / 10)) --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon
+    if grep -q "^ *services.AddEfdExecHandler(" "$ROOT/src/EfdDaemon/Hosting/EfdHost.cs" 2>/dev/null; then
+        measure "daemon-exec$sfx" "$LBENCH" daemon exec --iters $( [ $SMOKE = 1 ] && echo 200 || echo 2000 ) \
+            --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon
+    else
+        skip "daemon-exec$sfx" "the daemon does not register the ExecHandler yet (src/EfdDaemon/Hosting/EfdHost.cs)"
+    fi
+done
+
+# ---------------------------------------------------------------- BenchmarkDotNet
+if [ $BDN = 1 ]; then
+    job=short; [ $SMOKE = 1 ] && job=dry
+    rm -rf "$OUT/bdn"
+    if (cd "$OUT" && timeout 600 "$BDNBIN" --filter '*' --inProcess --job $job --memory --exporters json github \
+            --artifacts "$OUT/bdn") >"$OUT/logs/bdn.log" 2>&1; then
+        python3 - "$OUT/bdn/results" >>"$RAW" <<'PY' && pass "benchmarkdotnet" || fail benchmarkdotnet "no results in $OUT/bdn/results"
+import glob, json, sys
+n = 0
+for f in sorted(glob.glob(sys.argv[1] + "/*-report-full-compressed.json")):
+    for b in json.load(open(f))["Benchmarks"]:
+        params = b.get("Parameters") or ""
+        mean = b["Statistics"]["Mean"] if b.get("Statistics") else None
+        alloc = (b.get("Memory") or {}).get("BytesAllocatedPerOperation")
+        print(json.dumps({"impl": "dotnet", "path": "bdn", "mode": b["Type"] + "." + b["Method"] + (" " + params if params else ""),
+                          "placement": "unpinned", "mean_ns": mean, "bytes_per_op": alloc}))
+        n += mean is not None
+sys.exit(0 if n else 1)
+PY
+    else
+        fail benchmarkdotnet "exit $?, see $OUT/logs/bdn.log"
+    fi
+fi
 
 # ---------------------------------------------------------------- the report
 {

@@ -11,7 +11,7 @@ internal static class BenchRunner
     {
         int readerCpu = Placement.ReaderCpu(o.Placement);
         int signallerCpu = Placement.SignallerCpu(o.Placement);
-        if (o.Path != "xproc")
+        if (o.Path is not ("xproc" or "plugin" or "daemon"))
         {
             // Every thread that exists now, and so every thread started later (the daemon's reader,
             // the thread pool), runs on the reader's vCPU; the signaller moves itself to its own.
@@ -21,6 +21,7 @@ internal static class BenchRunner
         return o.Path switch
         {
             "dotnet" => RunRaw(o, readerCpu, signallerCpu),
+            "daemon" => DaemonCost.Run(o),
             _ => DaemonPaths.Run(o, signallerCpu),
         };
     }

@@ -10,8 +10,9 @@ internal static class DaemonPaths
     public static int Run(BenchOptions o, int signallerCpu) => o.Path switch
     {
         "inproc" => InProcess(o, signallerCpu),
+        "proto" => Prototype(o, signallerCpu),
         "serve" => Serve(o),
-        "xproc" => CrossProcess(o, signallerCpu),
+        "xproc" or "plugin" => CrossProcess(o, signallerCpu),
         _ => 2,
     };
 
@@ -19,28 +20,38 @@ internal static class DaemonPaths
     private static int InProcess(BenchOptions o, int signallerCpu)
     {
         using BenchState state = BenchState.Create(o.RunDir);
-        using var pipeline = new CorePipeline([new PongHandler(state)], o.Mode == "semaphore");
+        using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)]);
         state.Answering = o.Mode == "latency";
-        Console.WriteLine(BenchRunner.Measure(o, "inproc", signallerCpu, pipeline.EventfdNumber, state.PongFd, () => (state.Events, state.Units)));
+        Console.WriteLine(BenchRunner.Measure(o, "inproc", signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units)));
         return 0;
     }
 
-    /// <summary>Hosts the pipeline for <see cref="CrossProcess"/>: publishes <c>pid</c>, <c>efd</c> and the bench state in the run directory, then waits for stdin to close.</summary>
+    /// <summary>The sketched handoff of <see cref="ProtoHandoff"/>, with the same handler and signaller.</summary>
+    private static int Prototype(BenchOptions o, int signallerCpu)
+    {
+        using BenchState state = BenchState.Create(o.RunDir);
+        using var proto = new ProtoHandoff(new PongHandler(state), o.Mode == "semaphore");
+        state.Answering = o.Mode == "latency";
+        Console.WriteLine(BenchRunner.Measure(o, "proto", signallerCpu, proto.EventfdNumber, state.PongFd, () => (state.Events, state.Units)));
+        return 0;
+    }
+
+    /// <summary>Hosts the daemon for <see cref="CrossProcess"/>: publishes its <c>pid</c>, <c>efd</c> and the bench state in RUN-DIR, then waits for stdin to close.</summary>
     private static int Serve(BenchOptions o)
     {
         using BenchState state = BenchState.Create(o.RunDir);
-        using var pipeline = new CorePipeline([new PongHandler(state)], o.Mode == "semaphore");
+        using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)]);
         state.Answering = o.Mode == "latency";
-        WriteRunFile(o.RunDir, "efd", pipeline.EventfdNumber);
-        WriteRunFile(o.RunDir, "pid", Environment.ProcessId);
         Console.In.ReadToEnd();
         return 0;
     }
 
     /// <summary>
     /// The signaller lives in this process and reaches the daemon's eventfd as <c>efdctl signal</c>
-    /// does: pidfd_open on RUN-DIR/pid, pidfd_getfd on RUN-DIR/efd. Without --daemon the daemon is
-    /// this program's own <c>serve</c> path; the runner's plugin path starts the published daemon instead.
+    /// does: pidfd_open on the run file <c>pid</c>, pidfd_getfd on the run file <c>efd</c>. Path
+    /// <c>xproc</c>: the daemon is this program's <c>serve</c> path (the handler registered in its
+    /// host); path <c>plugin</c>: the published daemon (--daemon) with the handler in BenchPlugin,
+    /// loaded from --plugin-dir.
     /// </summary>
     private static int CrossProcess(BenchOptions o, int signallerCpu)
     {
@@ -53,20 +64,26 @@ internal static class DaemonPaths
         using Process server = StartServer(o);
         try
         {
-            int pid = WaitRunFile(o.RunDir, "pid", server);
-            int efd = WaitRunFile(o.RunDir, "efd", server);
+            string run = Path.Combine(o.RunDir, "run");
+            int pid = WaitRunFile(run, "pid", server);
+            int efd = WaitRunFile(run, "efd", server);
             Placement.PinProcess(pid, Placement.ReaderCpu(o.Placement));
             int ping = BenchNative.GetFdOf(pid, efd);
             using BenchState state = BenchState.Open(o.RunDir);
             state.Answering = o.Mode == "latency";
-            Console.WriteLine(BenchRunner.Measure(o, "xproc", signallerCpu, ping, state.PongFd, () => (state.Events, state.Units)).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
+            Console.WriteLine(BenchRunner.Measure(o, o.Path, signallerCpu, ping, state.PongFd, () => (state.Events, state.Units)).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
             BenchNative.Close(ping);
             return 0;
         }
         finally
         {
             server.StandardInput.Close();
-            if (!server.WaitForExit(5000))
+            if (o.Path == "plugin")
+            {
+                _ = Kill(server.Id, 15);
+            }
+
+            if (!server.WaitForExit(10000))
             {
                 server.Kill();
             }
@@ -75,21 +92,47 @@ internal static class DaemonPaths
 
     private static Process StartServer(BenchOptions o)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string a in (string[])["serve", o.Mode, "--placement", o.Placement, "--run-dir", o.RunDir])
+        ProcessStartInfo psi;
+        if (o.Path == "plugin")
         {
-            psi.ArgumentList.Add(a);
+            if (o.DaemonPath is null || o.PluginDir is null)
+            {
+                throw new InvalidOperationException("path plugin needs --daemon and --plugin-dir");
+            }
+
+            string configDir = Path.Combine(o.RunDir, "etc");
+            Directory.CreateDirectory(configDir);
+            psi = new ProcessStartInfo(o.DaemonPath);
+            foreach (string a in (string[])[
+                "--config-dir", configDir,
+                "--Module:Enabled=false",
+                $"--Daemon:RunDirectory={Path.Combine(o.RunDir, "run")}",
+                $"--Daemon:EventfdMode={(o.Mode == "semaphore" ? "Semaphore" : "Counter")}",
+                $"--Daemon:PluginDirectories:0={o.PluginDir}",
+                $"--Plugins:BenchPlugin:StateDirectory={o.RunDir}",
+                "--Handlers:LogHandler:Enabled=false",
+                "--Logging:Journal=Off",
+                "--Logging:MinimumLevel=Warning"])
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            psi = new ProcessStartInfo(Environment.ProcessPath!);
+            foreach (string a in (string[])["serve", o.Mode, "--placement", o.Placement, "--run-dir", o.RunDir])
+            {
+                psi.ArgumentList.Add(a);
+            }
         }
 
+        psi.RedirectStandardInput = true;
+        psi.UseShellExecute = false;
         return Process.Start(psi)!;
     }
 
-    private static void WriteRunFile(string dir, string name, int value)
-    {
-        string tmp = Path.Combine(dir, name + ".tmp");
-        File.WriteAllText(tmp, value.ToString(CultureInfo.InvariantCulture) + "\n");
-        File.Move(tmp, Path.Combine(dir, name), overwrite: true);
-    }
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
 
     private static int WaitRunFile(string dir, string name, Process server)
     {

@@ -3,22 +3,24 @@ using EfdDaemon.Bench;
 using EfdDaemon.LatencyBench;
 
 // efd-latency-bench PATH MODE [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR]
-//   PATH: dotnet (C's reader in C#), inproc (the daemon hosted in this process), xproc (the daemon in
-//         another process, reached through pidfd_getfd on RUN-DIR/pid, RUN-DIR/efd and RUN-DIR/bench-pong),
-//         serve (host the daemon with the bench handler for xproc; runs until SIGTERM)
+//   PATH: dotnet (C's reader in C#), inproc (the daemon's host in this process), proto (a sketched
+//         lock-free handoff, ProtoHandoff.cs, for comparison), xproc (the daemon
+//         in another process, reached through pidfd_getfd on its run files), plugin (the published
+//         daemon, --daemon, with BenchPlugin from --plugin-dir), serve (the daemon for xproc; until
+//         stdin closes), daemon (the published daemon's idle cost and start-up: MODE idle, log, exec)
 //   MODE: latency | counter | semaphore (as in tests/bench/c/efd_pingpong.c)
 // Prints one JSON object per run, with the same fields as the C baseline.
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|xproc|serve latency|counter|semaphore [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR]");
+    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|xproc|plugin|serve latency|counter|semaphore [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR] [--daemon PATH] [--plugin-dir DIR]");
     return 2;
 }
 
 return BenchRunner.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(string Path, string Mode, string Placement, int Iters, int Warmup, double Seconds, string RunDir, string[] DaemonArgs)
+internal sealed record BenchOptions(string Path, string Mode, string Placement, int Iters, int Warmup, double Seconds, string RunDir, string? DaemonPath, string? PluginDir)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -27,9 +29,9 @@ internal sealed record BenchOptions(string Path, string Mode, string Placement, 
             return null;
         }
 
-        var o = new BenchOptions(args[0], args[1], "unpinned", 100_000, 10_000, 2.0, "/dev/shm/efd-bench", []);
+        var o = new BenchOptions(args[0], args[1], "unpinned", 100_000, 10_000, 2.0, "/dev/shm/efd-bench", null, null);
         int i = 2;
-        for (; i + 1 < args.Length && args[i] != "--"; i += 2)
+        for (; i + 1 < args.Length; i += 2)
         {
             string v = args[i + 1];
             o = args[i] switch
@@ -39,6 +41,8 @@ internal sealed record BenchOptions(string Path, string Mode, string Placement, 
                 "--warmup" => o with { Warmup = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--seconds" => o with { Seconds = double.Parse(v, CultureInfo.InvariantCulture) },
                 "--run-dir" => o with { RunDir = v },
+                "--daemon" => o with { DaemonPath = v },
+                "--plugin-dir" => o with { PluginDir = v },
                 _ => null!,
             };
             if (o is null)
@@ -47,13 +51,9 @@ internal sealed record BenchOptions(string Path, string Mode, string Placement, 
             }
         }
 
-        if (i < args.Length && args[i] == "--")
-        {
-            o = o with { DaemonArgs = args[(i + 1)..] };
-        }
-
-        bool ok = o.Path is "dotnet" or "inproc" or "xproc" or "serve"
-            && o.Mode is "latency" or "counter" or "semaphore"
+        bool ok = i == args.Length
+            && o.Path is "dotnet" or "inproc" or "proto" or "xproc" or "plugin" or "serve" or "daemon"
+            && (o.Path == "daemon" ? o.Mode is "idle" or "log" or "exec" : o.Mode is "latency" or "counter" or "semaphore")
             && EfdDaemon.LatencyBench.Placement.IsValid(o.Placement)
             && o.Iters > 0 && o.Warmup >= 0 && o.Seconds > 0;
         return ok ? o : null;

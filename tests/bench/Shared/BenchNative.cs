@@ -74,6 +74,13 @@ internal static unsafe partial class BenchNative
 
     public static void Close(int fd) => _ = CloseImport(fd);
 
+    /// <summary>Tells whether <paramref name="fd"/> is readable now (an eventfd: its counter is not 0).</summary>
+    public static bool Readable(int fd)
+    {
+        PollFd p = new() { Fd = fd, Events = 1 };
+        return PollImport(&p, 1, 0) > 0 && (p.Revents & 1) != 0;
+    }
+
     /// <summary>Duplicates descriptor <paramref name="targetFd"/> of process <paramref name="pid"/> into this process (pidfd_open + pidfd_getfd).</summary>
     public static int GetFdOf(int pid, int targetFd)
     {

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EfdDaemon.Bench;
+
+namespace EfdDaemon.LatencyBench;
+
+/// <summary>
+/// The published daemon (--daemon) as systemd runs it, measured from outside: start-to-READY through
+/// a NOTIFY_SOCKET owned here, RSS, CPU while idle, RSS after N events (mode <c>idle</c>); events/s
+/// through the LogHandler into a null sink (mode <c>log</c>) and through an exec rule (mode <c>exec</c>).
+/// </summary>
+/// <remarks>
+/// Microsoft.Extensions.Hosting.Systemd (10.0) sends READY=1 only when it believes systemd started
+/// the process: its parent's <c>/proc/PPID/comm</c> is <c>systemd</c> (newer versions also accept
+/// <c>SYSTEMD_EXEC_PID</c>). So the daemon is started by a shell run through a symlink named
+/// <c>systemd</c>, which waits for it; the daemon's pid comes from its run file.
+/// </remarks>
+internal static class DaemonCost
+{
+    private static readonly long TicksPerSecond = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+    public static int Run(BenchOptions o)
+    {
+        if (o.DaemonPath is null)
+        {
+            throw new InvalidOperationException("path daemon needs --daemon");
+        }
+
+        if (Directory.Exists(o.RunDir))
+        {
+            Directory.Delete(o.RunDir, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.Combine(o.RunDir, "etc"));
+        string notifyPath = Path.Combine(o.RunDir, "notify.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
+        string[] extra = o.Mode switch
+        {
+            "idle" => ["--Daemon:EventfdMode=Semaphore"],
+            "log" => ["--Daemon:EventfdMode=Semaphore", "--LogHandler:SummaryThresholdPerSecond=1000000000",
+                "--Handlers:LogHandler:Kinds:0=SIGNAL", "--Handlers:LogHandler:QueueCapacity=65536", "--Handlers:LogHandler:FullQueuePolicy=DropNewest"],
+            "exec" => ["--Daemon:EventfdMode=Semaphore", "--Handlers:LogHandler:Enabled=false", "--Exec:MaxConcurrency=4",
+                "--Exec:Rules:0:Name=bench", "--Exec:Rules:0:Kinds:0=SIGNAL", "--Exec:Rules:0:Program=/bin/true",
+                "--Handlers:ExecHandler:QueueCapacity=65536", "--Handlers:ExecHandler:FullQueuePolicy=DropNewest"],
+            _ => throw new InvalidOperationException($"path daemon has no mode {o.Mode}"),
+        };
+
+        long t0 = Stopwatch.GetTimestamp();
+        using Process shell = Start(o, notifyPath, extra);
+        var fields = new Dictionary<string, double>();
+        int pid = -1;
+        try
+        {
+            double readyMs = WaitReady(notify, shell, t0);
+            fields["ready_ms"] = readyMs;
+            string run = Path.Combine(o.RunDir, "run");
+            pid = ReadInt(Path.Combine(run, "pid"));
+            int efd = ReadInt(Path.Combine(run, "efd"));
+            Placement.PinProcess(pid, Placement.ReaderCpu(o.Placement));
+            int fd = BenchNative.GetFdOf(pid, efd);
+            try
+            {
+                if (o.Mode == "idle")
+                {
+                    Idle(o, pid, fd, fields);
+                }
+                else
+                {
+                    Through(o, pid, fd, o.Mode == "log" ? "LogHandler" : "ExecHandler", fields);
+                }
+            }
+            finally
+            {
+                BenchNative.Close(fd);
+            }
+
+            long stop0 = Stopwatch.GetTimestamp();
+            _ = Kill(pid, 15);
+            bool exited = shell.WaitForExit(15000);
+            fields["stop_ms"] = Stopwatch.GetElapsedTime(stop0).TotalMilliseconds;
+            fields["exit_code"] = exited ? shell.ExitCode : -1;
+        }
+        finally
+        {
+            if (!shell.HasExited)
+            {
+                _ = pid > 0 ? Kill(pid, 9) : 0;
+                shell.Kill();
+            }
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{{\"impl\":\"dotnet\",\"path\":\"daemon\",\"mode\":\"{o.Mode}\",\"placement\":\"{o.Placement}\"");
+        foreach ((string k, double v) in fields)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $",\"{k}\":{v:0.###}");
+        }
+
+        Console.WriteLine(sb.Append('}').ToString());
+        return fields.GetValueOrDefault("exit_code", -1) == 0 ? 0 : 1;
+    }
+
+    private static Process Start(BenchOptions o, string notifyPath, string[] extra)
+    {
+        string systemd = Path.Combine(o.RunDir, "systemd");
+        File.CreateSymbolicLink(systemd, "/bin/sh");
+        var psi = new ProcessStartInfo(systemd) { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        // Not exec: the shell stays the daemon's parent. The daemon's output goes to a file (or
+        // /dev/null): a console sink with nothing slow behind it.
+        psi.ArgumentList.Add("\"$0\" \"$@\" >\"$EFD_BENCH_LOG\" 2>&1; rc=$?; exit $rc");
+        psi.ArgumentList.Add(o.DaemonPath!);
+        foreach (string a in (string[])[
+            "--config-dir", Path.Combine(o.RunDir, "etc"),
+            "--Module:Enabled=false",
+            $"--Daemon:RunDirectory={Path.Combine(o.RunDir, "run")}",
+            $"--Daemon:PluginDirectories:0={Path.Combine(o.RunDir, "etc")}",
+            "--Logging:Journal=Off",
+            .. extra])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NOTIFY_SOCKET"] = notifyPath;
+        psi.Environment["EFD_BENCH_LOG"] = o.Mode == "log" ? "/dev/null" : Path.Combine(o.RunDir, "daemon.log");
+        psi.Environment.Remove("INVOCATION_ID");
+        psi.Environment.Remove("JOURNAL_STREAM");
+        return Process.Start(psi)!;
+    }
+
+    private static double WaitReady(Socket notify, Process daemon, long t0)
+    {
+        byte[] buffer = new byte[4096];
+        notify.ReceiveTimeout = 500;
+        while (Stopwatch.GetElapsedTime(t0) < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                int n = notify.Receive(buffer);
+                string message = Encoding.UTF8.GetString(buffer, 0, n);
+                if (message.Split('\n').Contains("READY=1"))
+                {
+                    return Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                }
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+            {
+                if (daemon.HasExited)
+                {
+                    throw new InvalidOperationException($"efd-daemon exited with {daemon.ExitCode} before READY=1");
+                }
+            }
+        }
+
+        throw new InvalidOperationException("no READY=1 on NOTIFY_SOCKET within 60 s");
+    }
+
+    private static void Idle(BenchOptions o, int pid, int efd, Dictionary<string, double> fields)
+    {
+        // Let start-up work finish (tiered JIT's background compile, the first GC) before counting.
+        Thread.Sleep(1000);
+        fields["rss_start_kib"] = Status(pid, "VmRSS:");
+        (long ticks0, long switches0) = (CpuTicks(pid), ContextSwitches(pid));
+        Thread.Sleep(TimeSpan.FromSeconds(o.Seconds));
+        (long ticks1, long switches1) = (CpuTicks(pid), ContextSwitches(pid));
+        fields["idle_seconds"] = o.Seconds;
+        fields["idle_cpu_ticks"] = ticks1 - ticks0;
+        fields["idle_cpu_percent"] = 100.0 * (ticks1 - ticks0) / TicksPerSecond / o.Seconds;
+        fields["idle_context_switches"] = switches1 - switches0;
+
+        // N events: EFD_SEMAPHORE hands out one unit per read, so each unit is one event.
+        long n = o.Iters;
+        long t0 = Stopwatch.GetTimestamp();
+        for (long sent = 0; sent < n; sent += 1000)
+        {
+            BenchNative.Write(efd, (ulong)Math.Min(1000, n - sent));
+            WaitBelow(efd);
+        }
+
+        fields["events"] = n;
+        fields["events_per_s"] = n / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        Thread.Sleep(500);
+        fields["rss_after_events_kib"] = Status(pid, "VmRSS:");
+        fields["rss_peak_kib"] = Status(pid, "VmHWM:");
+    }
+
+    private static void Through(BenchOptions o, int pid, int efd, string handler, Dictionary<string, double> fields)
+    {
+        string control = Path.Combine(o.RunDir, "run", "control.sock");
+        (long handled0, long dropped0) = HandlerCounts(control, handler);
+        long n = o.Iters;
+        long t0 = Stopwatch.GetTimestamp();
+        BenchNative.Write(efd, (ulong)n);
+        long handled = 0, dropped = 0;
+        while (Stopwatch.GetElapsedTime(t0) < TimeSpan.FromSeconds(60))
+        {
+            (long h, long d) = HandlerCounts(control, handler);
+            (handled, dropped) = (h - handled0, d - dropped0);
+            if (handled + dropped >= n)
+            {
+                break;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        fields["events"] = n;
+        fields["handled"] = handled;
+        fields["dropped"] = dropped;
+        fields["events_per_s"] = handled / s;
+        fields["cpu_ms_per_event"] = 1000.0 * CpuTicks(pid) / TicksPerSecond / Math.Max(1, handled);
+        _ = pid;
+    }
+
+    /// <summary>Asks the control socket for one handler's handled and dropped counters.</summary>
+    private static (long Handled, long Dropped) HandlerCounts(string controlSocket, string handler)
+    {
+        using var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        s.Connect(new UnixDomainSocketEndPoint(controlSocket));
+        s.Send("{\"cmd\":\"status\"}\n"u8);
+        using var reader = new StreamReader(new NetworkStream(s, ownsSocket: false));
+        using JsonDocument doc = JsonDocument.Parse(reader.ReadLine() ?? "{}");
+        foreach (JsonElement h in doc.RootElement.GetProperty("handlers").EnumerateArray())
+        {
+            if (h.GetProperty("name").GetString() == handler)
+            {
+                return (h.GetProperty("handled").GetInt64(), h.GetProperty("dropped").GetInt64());
+            }
+        }
+
+        throw new InvalidOperationException($"status lists no handler {handler}");
+    }
+
+    private static unsafe void WaitBelow(int efd)
+    {
+        // The eventfd stays readable while units are left: wait until the reader took them all.
+        var spin = default(SpinWait);
+        while (BenchNative.Readable(efd))
+        {
+            spin.SpinOnce();
+        }
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command: state is field 3; utime and stime are fields 14 and 15.
+        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+    }
+
+    private static long ContextSwitches(int pid)
+    {
+        long sum = 0;
+        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                sum += Status(task, "voluntary_ctxt_switches:") + Status(task, "nonvoluntary_ctxt_switches:");
+            }
+            catch (IOException)
+            {
+                // The thread exited meanwhile.
+            }
+        }
+
+        return sum;
+    }
+
+    private static long Status(int pid, string key) => Status($"/proc/{pid}", key);
+
+    private static long Status(string dir, string key)
+    {
+        foreach (string l in File.ReadLines(Path.Combine(dir, "status")))
+        {
+            if (l.StartsWith(key, StringComparison.Ordinal))
+            {
+                return long.Parse(l.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    private static int ReadInt(string path)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!File.Exists(path) && sw.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(10);
+        }
+
+        return int.Parse(File.ReadAllText(path).Trim(), CultureInfo.InvariantCulture);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}
