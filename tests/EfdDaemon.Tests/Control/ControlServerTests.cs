@@ -1,0 +1,132 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EfdDaemon.Control;
+using EfdDaemon.Hosting;
+using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EfdDaemon.Tests.Control;
+
+public sealed class ControlServerTests
+{
+    [Fact]
+    public async Task StatusReportsDaemonHandlersCountersAndPluginsAsCoordDescribes()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(b =>
+        {
+            InProcessDaemon.WithHandlers(recorder)(b);
+            b.Services.GetPluginStatusRegistry().Add("Sample", "/usr/lib/efd-daemon/plugins/Sample", "Refused", "group-writable");
+        });
+        await daemon.StartAsync();
+        daemon.Source.Signal(2);
+        await recorder.WaitForAsync(1);
+
+        using var client = await ConnectAsync(daemon);
+        await client.SendAsync("{\"cmd\":\"status\"}");
+        using JsonDocument reply = JsonDocument.Parse(await client.ReadLineAsync());
+        JsonElement root = reply.RootElement;
+
+        Assert.True(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(Environment.ProcessId, root.GetProperty("daemon").GetProperty("pid").GetInt32());
+        Assert.Equal("Counter", root.GetProperty("daemon").GetProperty("eventfdMode").GetString());
+        Assert.False(root.GetProperty("module").GetProperty("enabled").GetBoolean());
+        Assert.Equal(1, root.GetProperty("counters").GetProperty("received").GetInt64());
+        JsonElement handler = root.GetProperty("handlers").EnumerateArray().Single(h => h.GetProperty("name").GetString() == "Recorder");
+        Assert.Equal(1, handler.GetProperty("handled").GetInt64());
+        Assert.Equal("DropOldest", handler.GetProperty("policy").GetString());
+        Assert.Equal("00:00:05", handler.GetProperty("timeout").GetString());
+        JsonElement plugin = root.GetProperty("plugins").EnumerateArray().Single();
+        Assert.Equal("Refused", plugin.GetProperty("state").GetString());
+        Assert.Equal("group-writable", plugin.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ListenStreamsEventsOfTheRequestedKindsAfterTheAcknowledgement()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder), "--Daemon:EventfdMode=Semaphore");
+        await daemon.StartAsync();
+        using var client = await ConnectAsync(daemon);
+        await client.SendAsync("{\"cmd\":\"listen\",\"kinds\":[\"SIGNAL\"]}");
+        Assert.Equal("{\"ok\":true,\"listening\":true}", await client.ReadLineAsync());
+
+        daemon.Source.Signal();
+        using JsonDocument line = JsonDocument.Parse(await client.ReadLineAsync());
+
+        Assert.Equal("SIGNAL", line.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(0, line.RootElement.GetProperty("kindId").GetInt32());
+        Assert.Equal(1UL, line.RootElement.GetProperty("count").GetUInt64());
+        Assert.Equal(string.Empty, line.RootElement.GetProperty("payload").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownCommandsAndBadJsonGetAnErrorLineAndTheConnectionStaysUsable()
+    {
+        await using var daemon = new InProcessDaemon();
+        await daemon.StartAsync();
+        using var client = await ConnectAsync(daemon);
+
+        await client.SendAsync("{\"cmd\":\"reboot\"}");
+        Assert.Equal("{\"ok\":false,\"error\":\"unknown command \\u0027reboot\\u0027\"}", await client.ReadLineAsync());
+        await client.SendAsync("not json");
+        Assert.Contains("invalid JSON", await client.ReadLineAsync(), StringComparison.Ordinal);
+        await client.SendAsync("{\"cmd\":\"status\"}");
+        Assert.StartsWith("{\"ok\":true", await client.ReadLineAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSocketIsOwnerOnlyAndRemovedOnStop()
+    {
+        await using var daemon = new InProcessDaemon();
+        await daemon.StartAsync();
+        string path = Path.Combine(daemon.RunDirectory, ControlServer.SocketFileName);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        await daemon.StopAsync();
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void ASlowListenerSkipsAndCountsInsteadOfBlockingTheReader()
+    {
+        var client = new ListenClient(EfdDaemon.Events.KindFilter.All);
+        var record = new EfdDaemon.Events.EventRecord { Kind = EventKind.Trigger };
+        for (int i = 0; i < ListenClient.Capacity + 10; i++)
+        {
+            client.Offer(in record);
+        }
+
+        Assert.Equal(10, client.TakeSkipped());
+        Assert.Equal(0, client.TakeSkipped());
+    }
+
+    private static async Task<LineClient> ConnectAsync(InProcessDaemon daemon)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(daemon.RunDirectory, ControlServer.SocketFileName)));
+        return new LineClient(socket);
+    }
+}
+
+/// <summary>An NDJSON client over a connected socket.</summary>
+internal sealed class LineClient(Socket socket) : IDisposable
+{
+    private readonly NetworkStream _stream = new(socket, ownsSocket: true);
+    private StreamReader? _reader;
+
+    public async Task SendAsync(string line) => await _stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"));
+
+    public async Task<string> ReadLineAsync()
+    {
+        _reader ??= new StreamReader(_stream);
+        return await _reader.ReadLineAsync().WaitAsync(TestTimeouts.Bound) ?? throw new EndOfStreamException();
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _stream.Dispose();
+    }
+}
