@@ -9,7 +9,9 @@ namespace EfdCtl.Tests.Fakes;
 /// <summary>
 /// The real efd-daemon (built with these tests) as a child process: module off, its own run and
 /// config directories, journal off. Ready when it sends READY=1 on a test NOTIFY_SOCKET, as systemd
-/// would see it (SYSTEMD_EXEC_PID makes Microsoft.Extensions.Hosting.Systemd believe it runs under systemd).
+/// would see it. Microsoft.Extensions.Hosting.Systemd only talks to NOTIFY_SOCKET when the parent
+/// process is named systemd, so the daemon's parent is /bin/sh started through a symlink named
+/// <c>systemd</c> (its comm is then "systemd").
 /// </summary>
 internal sealed class DaemonProcess : IAsyncDisposable
 {
@@ -30,7 +32,8 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public string RunDirectory => Directory.Combine("run");
 
-    public int Pid => _process.Id;
+    /// <summary>The daemon's pid (the run file it wrote before READY=1; the direct child is the wrapper shell).</summary>
+    public int Pid { get; private set; }
 
     public string Output
     {
@@ -51,8 +54,9 @@ internal sealed class DaemonProcess : IAsyncDisposable
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
         System.IO.Directory.CreateDirectory(directory.Combine("etc"));
 
-        // exec keeps the shell's pid, so SYSTEMD_EXEC_PID=$$ names the daemon itself.
-        var start = new ProcessStartInfo("/bin/sh")
+        string parent = directory.Combine("systemd");
+        File.CreateSymbolicLink(parent, "/bin/sh");
+        var start = new ProcessStartInfo(parent)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -60,7 +64,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         };
         foreach (string a in new[]
         {
-            "-c", "SYSTEMD_EXEC_PID=$$ exec \"$0\" \"$@\"", EfdctlProcess.Dotnet, dll,
+            "-c", "\"$0\" \"$@\"; exit $?", EfdctlProcess.Dotnet, dll,
             "--config-dir", directory.Combine("etc"),
             $"--Daemon:RunDirectory={directory.Combine("run")}",
             $"--Daemon:PluginDirectories:0={directory.Combine("plugins")}",
@@ -107,6 +111,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
             throw new InvalidOperationException(why);
         }
 
+        daemon.Pid = int.Parse(File.ReadAllText(Path.Combine(daemon.RunDirectory, "pid")), System.Globalization.CultureInfo.InvariantCulture);
         return daemon;
     }
 
@@ -115,7 +120,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            Assert.Equal(0, LibC.kill(_process.Id, LibC.SIGTERM));
+            Assert.Equal(0, LibC.kill(Pid, LibC.SIGTERM));
         }
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -126,7 +131,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
 
