@@ -16,6 +16,8 @@ int efd_emit(u32 kind, const void *data, u32 len);
 u64 efd_ring_events(void);
 u64 efd_ring_dropped(void);
 unsigned int efd_ring_size(void);
+int efd_dev_init(void);
+void efd_dev_exit(void);
 
 /* efd_main.c: rings the attached eventfd once; any context. */
 void efd_doorbell(void);

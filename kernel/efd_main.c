@@ -463,8 +463,15 @@ static int __init efd_init(void)
 	ret = efd_sources_start();
 	if (ret)
 		goto err_attach;
+
+	/* Last: an open file pins the module, which must not happen while init can still fail. */
+	ret = efd_dev_init();
+	if (ret)
+		goto err_sources;
 	return 0;
 
+err_sources:
+	efd_sources_stop();
 err_attach:
 	efd_detach();
 	cancel_work_sync(&efd_hup_work);
@@ -480,6 +487,7 @@ err_ring:
 
 static void __exit efd_exit(void)
 {
+	efd_dev_exit();
 	efd_sources_stop();
 	/* No new attach once the files are gone; then no new HUP once detached. */
 	sysfs_remove_group(efd_kobj, &efd_attr_group);

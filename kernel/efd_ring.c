@@ -203,24 +203,25 @@ static struct miscdevice efd_miscdev = {
 
 int efd_ring_init(unsigned int size)
 {
-	int ret;
-
 	efd_ring = kvcalloc(size, sizeof(*efd_ring), GFP_KERNEL);
 	if (!efd_ring)
 		return -ENOMEM;
 	efd_mask = size - 1;
-
-	ret = misc_register(&efd_miscdev);
-	if (ret) {
-		kvfree(efd_ring);
-		efd_ring = NULL;
-	}
-	return ret;
+	return 0;
 }
 
 void efd_ring_exit(void)
 {
-	misc_deregister(&efd_miscdev);
 	kvfree(efd_ring);
 	efd_ring = NULL;
+}
+
+int efd_dev_init(void)
+{
+	return misc_register(&efd_miscdev);
+}
+
+void efd_dev_exit(void)
+{
+	misc_deregister(&efd_miscdev);
 }
