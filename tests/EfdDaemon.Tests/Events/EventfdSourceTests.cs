@@ -1,0 +1,112 @@
+using EfdDaemon.Events;
+using EfdDaemon.Kernel;
+using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace EfdDaemon.Tests.Events;
+
+public sealed class EventfdSourceTests
+{
+    [Fact]
+    public async Task RecordsFromTheDeviceBecomeOneEventEachAndSequenceGapsAreCounted()
+    {
+        // A FIFO stands in for /dev/efd_lkm: whole 128-byte records, non-blocking, pollable.
+        using var dir = new TempDirectory();
+        string fifo = dir.Combine("efd_lkm");
+        Assert.Equal(0, Requirements.Run(Requirements.Tool("mkfifo", "coreutils"), fifo).ExitCode);
+        var logs = new FakeLogCollector();
+        var sink = new CollectingSink();
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, new FakeLogger(logs));
+        source.OpenRecordDevice(fifo);
+        await using var device = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+        source.Start(sink, ex => Assert.Fail(ex.ToString()));
+
+        await device.WriteAsync(Records(1, 2, 5));
+        await device.FlushAsync();
+        source.Signal();
+        await sink.WaitForAsync(3);
+        source.Stop();
+
+        Assert.Equal([1UL, 2UL, 5UL], sink.Records.Select(r => r.Sequence));
+        Assert.All(sink.Records, r => Assert.Equal(EventKind.Trigger, r.Kind));
+        Assert.Equal(2, source.Counters.SequenceGaps);
+        Assert.Equal(3, source.Counters.Received);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 2006);
+    }
+
+    [Fact]
+    public async Task WithoutADeviceAWakeUpIsOneSignalEventCarryingTheCounter()
+    {
+        var sink = new CollectingSink();
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, new FakeLogger());
+        source.Signal(41);
+        source.Signal(1);
+        source.Start(sink, ex => Assert.Fail(ex.ToString()));
+
+        await sink.WaitForAsync(1);
+        source.Stop();
+
+        EventRecord r = Assert.Single(sink.Records);
+        Assert.Equal(EventKind.Signal, r.Kind);
+        Assert.Equal(42UL, r.Count);
+        Assert.Equal(0UL, r.Sequence);
+    }
+
+    private static byte[] Records(params ulong[] sequences)
+    {
+        byte[] bytes = new byte[sequences.Length * EfdLkmRecord.Size];
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            var r = new EfdLkmRecord { Seq = sequences[i], TsNs = 10, Kind = (uint)EventKind.Trigger, Len = 8 };
+            System.Runtime.InteropServices.MemoryMarshal.Write(bytes.AsSpan(i * EfdLkmRecord.Size), in r);
+        }
+
+        return bytes;
+    }
+
+    private sealed class CollectingSink : IEventSink
+    {
+        private readonly Lock _lock = new();
+        private readonly List<EventRecord> _records = [];
+        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+
+        public IReadOnlyList<EventRecord> Records
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return [.. _records];
+                }
+            }
+        }
+
+        public void Publish(in EventRecord record)
+        {
+            lock (_lock)
+            {
+                _records.Add(record);
+                foreach (var w in _waiters.Where(w => _records.Count >= w.Count))
+                {
+                    w.Done.TrySetResult();
+                }
+            }
+        }
+
+        public Task WaitForAsync(int count)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                if (_records.Count >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                _waiters.Add((count, done));
+            }
+
+            return done.Task.WaitAsync(TestTimeouts.Bound);
+        }
+    }
+}

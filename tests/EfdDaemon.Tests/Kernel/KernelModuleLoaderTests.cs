@@ -1,0 +1,134 @@
+using System.Globalization;
+using EfdDaemon.Hosting;
+using EfdDaemon.Kernel;
+using EfdDaemon.Options;
+using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EfdDaemon.Tests.Kernel;
+
+/// <summary>The modprobe helper against a fake sysfs directory and a fake modprobe script.</summary>
+public sealed class KernelModuleLoaderTests : IDisposable
+{
+    private const int Pid = 4321;
+    private const int Fd = 17;
+
+    private readonly TempDirectory _dir = new();
+    private readonly ModuleOptions _options;
+
+    public KernelModuleLoaderTests()
+    {
+        _options = new ModuleOptions { SysfsPath = _dir.Combine("sys", "efd_lkm"), Modprobe = _dir.Combine("modprobe") };
+    }
+
+    [Fact]
+    public void ALoadedModuleIsReattachedThroughSysfsAndVerified()
+    {
+        FakeSysfs(attachedPid: Pid, abi: 1);
+
+        ModuleFigures figures = Loader().Attach(Pid, Fd);
+
+        Assert.Equal($"{Pid} {Fd}", File.ReadAllText(Path.Combine(_options.SysfsPath, "attach")));
+        Assert.Equal(Pid, figures.AttachedPid);
+        Assert.Equal(5, figures.Events);
+        Assert.False(File.Exists(_dir.Combine("modprobe.args")), "modprobe must not run when the module is loaded");
+    }
+
+    [Fact]
+    public void AnAbsentModuleIsLoadedWithModprobeAndTheConfiguredSourceSwitches()
+    {
+        _options.Netdev = true;
+        _options.TickMs = 250;
+        _options.RingSize = 4096;
+        FakeModprobe($"""
+            printf '%s\n' "$@" > {_dir.Combine("modprobe.args")}
+            mkdir -p {_options.SysfsPath}
+            echo 1 > {_options.SysfsPath}/abi_version
+            echo {Pid} > {_options.SysfsPath}/attached_pid
+            """);
+
+        Loader().Attach(Pid, Fd);
+
+        string[] args = File.ReadAllLines(_dir.Combine("modprobe.args"));
+        Assert.Equal(["efd_lkm", $"pid={Pid}", $"efd={Fd}", "netdev=1", "modules=0", "tick_ms=250", "ring_size=4096"], args);
+    }
+
+    [Fact]
+    public void AModuleAttachedToAnotherProcessFailsVerificationNamingThatPid()
+    {
+        // modprobe of a loaded module exits 0 and ignores pid= and efd=: only attached_pid tells.
+        FakeSysfs(attachedPid: 999, abi: 1);
+
+        var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
+
+        Assert.Contains("attached to pid 999, not to this daemon (pid 4321)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnotherAbiVersionIsRefusedWithAClearLine()
+    {
+        FakeSysfs(attachedPid: Pid, abi: 2);
+
+        var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
+
+        Assert.Contains("speaks ABI version 2, this daemon speaks 1", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_options.SysfsPath, "attach")) && File.ReadAllText(Path.Combine(_options.SysfsPath, "attach")).Length > 0);
+    }
+
+    [Fact]
+    public void AMissingModuleNamesTheKernelReleaseAndThePackagesToInstall()
+    {
+        FakeModprobe("""
+            echo "modprobe: FATAL: Module efd_lkm not found in directory /lib/modules/6.1.0-99-amd64" >&2
+            exit 1
+            """);
+
+        var ex = Assert.Throws<StartupException>(() => Loader(() => "6.1.0-99-amd64").Attach(Pid, Fd));
+
+        Assert.Equal(
+            "Kernel module efd_lkm is not installed for the running kernel 6.1.0-99-amd64: install the packages efd-lkm-dkms and linux-headers-6.1.0-99-amd64.",
+            ex.Message);
+    }
+
+    [Fact]
+    public void AnyOtherModprobeFailureCarriesItsExitCodeAndFirstLine()
+    {
+        FakeModprobe("""
+            echo "modprobe: ERROR: could not insert 'efd_lkm': No such process" >&2
+            exit 3
+            """);
+
+        var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
+
+        Assert.Contains("exit code 3: modprobe: ERROR: could not insert 'efd_lkm': No such process", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiguresAreNullWhenTheModuleIsNotLoaded() => Assert.Null(Loader().ReadFigures());
+
+    public void Dispose() => _dir.Dispose();
+
+    private KernelModuleLoader Loader(Func<string>? release = null) => new(_options, NullLogger.Instance, release);
+
+    private void FakeSysfs(int attachedPid, int abi)
+    {
+        Directory.CreateDirectory(_options.SysfsPath);
+        File.WriteAllText(Path.Combine(_options.SysfsPath, "attach"), string.Empty);
+        Write("attached_pid", attachedPid);
+        Write("attached_fd", Fd);
+        Write("abi_version", abi);
+        Write("events", 5);
+        Write("signals", 5);
+        Write("dropped", 0);
+        Write("ring_size", 1024);
+    }
+
+    private void Write(string name, int value) =>
+        File.WriteAllText(Path.Combine(_options.SysfsPath, name), value.ToString(CultureInfo.InvariantCulture) + "\n");
+
+    private void FakeModprobe(string body)
+    {
+        File.WriteAllText(_options.Modprobe, "#!/bin/sh\n" + body.Replace("\r", string.Empty, StringComparison.Ordinal) + "\n");
+        File.SetUnixFileMode(_options.Modprobe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}

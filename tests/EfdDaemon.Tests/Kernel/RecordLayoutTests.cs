@@ -1,0 +1,74 @@
+using EfdDaemon.Events;
+using EfdDaemon.Kernel;
+using EfdDaemon.Tests.Support;
+
+namespace EfdDaemon.Tests.Kernel;
+
+/// <summary>The C# record mirror against kernel/include/uapi/efd_lkm.h, through a C program compiled with gcc.</summary>
+public sealed unsafe class RecordLayoutTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly Dictionary<string, long> _layout = [];
+    private readonly string _samples;
+
+    public RecordLayoutTests()
+    {
+        string gcc = Requirements.Tool("gcc", "gcc");
+        string header = RepoPaths.Combine("kernel", "include", "uapi", "efd_lkm.h");
+        Assert.True(File.Exists(header), $"{header} is missing: the uapi header is the contract this test checks.");
+        string exe = _dir.Combine("efd_layout");
+        (int cc, string ccOut) = Requirements.Run(gcc, "-Wall", "-Werror", "-I", Path.GetDirectoryName(header)!,
+            "-o", exe, RepoPaths.Combine("tests", "EfdDaemon.Tests", "Kernel", "native", "efd_layout.c"));
+        Assert.True(cc == 0, $"gcc failed (needs linux-libc-dev for <linux/types.h>): {ccOut}");
+        _samples = _dir.Combine("samples.bin");
+        (int rc, string output) = Requirements.Run(exe, _samples);
+        Assert.Equal(0, rc);
+        foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = line.Split(' ');
+            _layout[string.Join(' ', parts[..^1])] = long.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    [Fact]
+    public void TheCSharpRecordHasTheSizeAndOffsetsOfTheCStruct()
+    {
+        EfdLkmRecord r = default;
+        byte* b = (byte*)&r;
+        Assert.Equal(_layout["sizeof"], sizeof(EfdLkmRecord));
+        Assert.Equal(_layout["offsetof seq"], (byte*)&r.Seq - b);
+        Assert.Equal(_layout["offsetof ts_ns"], (byte*)&r.TsNs - b);
+        Assert.Equal(_layout["offsetof kind"], (byte*)&r.Kind - b);
+        Assert.Equal(_layout["offsetof len"], (byte*)&r.Len - b);
+        Assert.Equal(_layout["offsetof data"], (byte*)&r.Data - b);
+        Assert.Equal(EfdLkmRecord.AbiVersion, _layout["abi"]);
+        Assert.Equal(KernelEvent.MaxPayloadLength, _layout["datamax"]);
+    }
+
+    [Fact]
+    public void RecordsWrittenByCParseIntoTypedEvents()
+    {
+        byte[] bytes = File.ReadAllBytes(_samples);
+        Assert.Equal(6 * EfdLkmRecord.Size, bytes.Length);
+        var events = new List<KernelEvent>();
+        for (int i = 0; i < 6; i++)
+        {
+            EfdLkmRecord raw = EfdLkmRecord.Read(bytes.AsSpan(i * EfdLkmRecord.Size));
+            var record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch);
+            events.Add(record.ToKernelEvent(new byte[KernelEvent.MaxPayloadLength]));
+        }
+
+        Assert.Equal((4242, 7), events[0].GetAttached());
+        Assert.Equal(1_000_000_007UL, events[0].KernelTimestamp);
+        Assert.Equal((2u, 3u), events[1].GetTrigger());
+        Assert.Equal(("dummy0", 9u, 1u, 0x1043u), events[2].GetNetdev());
+        Assert.Equal(("efd_lkm_example", 2u), events[3].GetModule());
+        Assert.Equal(0x0102030405060708UL, events[4].GetTick());
+        Assert.Equal((EventKind)0x1234, events[5].Kind);
+        Assert.Equal(7UL, events[5].Sequence);
+        Assert.Equal(new byte[] { 0xde, 0xad, 0x01 }, events[5].Payload.ToArray());
+        Assert.All(events, e => Assert.Equal(1UL, e.Count));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
