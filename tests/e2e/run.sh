@@ -141,6 +141,17 @@ boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout statu
 	return "$rc"
 }
 
+# The unit's sandbox, scored offline on the host (bookworm's systemd 252).
+if [ "$mode" = test ] && command -v systemd-analyze >/dev/null; then
+	exposure=$(systemd-analyze security --offline=yes "$EFD_ROOT/deploy/systemd/efd-daemon.service" 2>/dev/null |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.5) }'; then
+		efd_pass "unit exposure $exposure <= 2.5 (systemd-analyze security --offline)"
+	else
+		efd_fail "unit exposure <= 2.5" "systemd-analyze says '${exposure:-nothing}'"
+	fi
+fi
+
 t_all=$SECONDS
 built=
 for id in $kernels; do
