@@ -1,5 +1,7 @@
 using EfdDaemon.Control;
 using EfdDaemon.Handlers;
+using EfdDaemon.Handlers.Exec;
+using EfdDaemon.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,8 +35,9 @@ internal static class EfdHost
         services.AddEfdSystemd();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ReadShutdownTimeout(builder.Configuration) + StopMargin);
 
-        // Plugins and the exec handler (the plugins engineer's) register here, after the built-in
-        // handlers: services.AddEfdExecHandler(builder.Configuration); services.AddEfdPlugins(builder.Configuration);
+        // After the built-in handlers: the exec handler, then the plugins' handlers (Plugins/, Handlers/Exec/).
+        services.AddEfdExecHandler(builder.Configuration);
+        services.AddEfdPlugins(builder.Configuration);
         return builder;
     }
 

@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using EfdDaemon.Interop;
+
+namespace EfdDaemon.Plugins.Interop;
+
+/// <summary>The owner and mode of a file, from statx(2) (which, unlike <c>struct stat</c>, has one layout on every architecture).</summary>
+internal readonly partial record struct FileStatus(uint OwnerUid, UnixFileMode Mode, bool IsDirectory, bool IsSticky)
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
+    private const uint StatxMode = 0x2;
+    private const uint StatxUid = 0x8;
+    private const ushort FileTypeMask = 0xF000;
+    private const ushort DirectoryType = 0x4000;
+    private const ushort StickyBit = 0x200;
+
+    /// <summary>Reads the status of <paramref name="path"/>, following symbolic links (the target is what gets loaded).</summary>
+    /// <exception cref="ErrnoException">statx failed (ENOENT, EACCES, …).</exception>
+    public static unsafe FileStatus Read(string path)
+    {
+        StatxBuffer buffer = default;
+        int rc;
+        do
+        {
+            rc = NativeMethods.statx(AtFdCwd, path, 0, StatxType | StatxMode | StatxUid, &buffer);
+        }
+        while (rc == -1 && Marshal.GetLastPInvokeError() == 4 /* EINTR */);
+
+        if (rc != 0)
+        {
+            throw new ErrnoException($"statx({path})", Marshal.GetLastPInvokeError());
+        }
+
+        ushort mode = buffer.Mode;
+        return new FileStatus(
+            buffer.Uid,
+            (UnixFileMode)(mode & 0x1FF),
+            (mode & FileTypeMask) == DirectoryType,
+            (mode & StickyBit) != 0);
+    }
+
+    /// <summary>The first fields of <c>struct statx</c>; the kernel writes all 256 bytes.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(20)]
+        public uint Uid;
+
+        [FieldOffset(28)]
+        public ushort Mode;
+    }
+
+    private static unsafe partial class NativeMethods
+    {
+        [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "libc's name.")]
+        public static partial int statx(int dirfd, string pathname, int flags, uint mask, StatxBuffer* buffer);
+    }
+}
