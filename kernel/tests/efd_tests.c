@@ -308,7 +308,8 @@ static int find_module(int n, int from, const char *name, uint32_t state)
 	return -1;
 }
 
-static int link_set(const char *ifname, bool up)
+/* Sets or clears @flag (IFF_*) on @ifname, as "ip link set" does. */
+static int link_flag(const char *ifname, short flag, bool on)
 {
 	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
@@ -319,15 +320,28 @@ static int link_set(const char *ifname, bool up)
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
 		ret = -errno;
 	} else {
-		if (up)
-			ifr.ifr_flags |= IFF_UP;
+		if (on)
+			ifr.ifr_flags |= flag;
 		else
-			ifr.ifr_flags &= ~IFF_UP;
+			ifr.ifr_flags &= ~flag;
 		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 			ret = -errno;
 	}
 	close(s);
 	return ret;
+}
+
+static int link_set(const char *ifname, bool up)
+{
+	return link_flag(ifname, IFF_UP, up);
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* ---- cases ---- */
@@ -621,8 +635,8 @@ static int case_auto_detach_on_exit(void)
 
 static int case_trigger_records(void)
 {
+	uint64_t first, before, after;
 	int rfd, n, ret;
-	uint64_t first;
 
 	ret = load("efd_lkm.ko", NULL);
 	CHECK(ret == 0, "insmod: %s", strerror(-ret));
@@ -630,7 +644,9 @@ static int case_trigger_records(void)
 	CHECK(rfd >= 0, "open " DEV ": %s", strerror(errno));
 	CHECK(sys_write(SYS "trigger", "1") == 0 && drain(rfd) == 1, "first trigger");
 	first = recs[0].seq;
+	before = boottime_ns();
 	CHECK(sys_write(SYS "trigger", "7") == 0, "trigger 7");
+	after = boottime_ns();
 	n = drain(rfd);
 	close(rfd);
 	CHECK(n == 7, "%d records, want 7", n);
@@ -643,7 +659,11 @@ static int case_trigger_records(void)
 		      "record %d kind %u len %u", i, recs[i].kind, recs[i].len);
 		CHECK(t->index == (uint32_t)i + 1 && t->batch == 7, "record %d index %u batch %u",
 		      i, t->index, t->batch);
-		CHECK(recs[i].ts_ns && (!i || recs[i].ts_ns >= recs[i - 1].ts_ns), "ts_ns");
+		CHECK(recs[i].ts_ns >= before && recs[i].ts_ns <= after,
+		      "ts_ns %llu outside CLOCK_BOOTTIME %llu..%llu",
+		      (unsigned long long)recs[i].ts_ns, (unsigned long long)before,
+		      (unsigned long long)after);
+		CHECK(!i || recs[i].ts_ns >= recs[i - 1].ts_ns, "ts_ns goes back");
 	}
 	return finish();
 }
@@ -787,7 +807,7 @@ static int case_netdev_lo(void)
 
 static int case_netdev_dummy(void)
 {
-	int rfd, n, ret, up, down;
+	int rfd, n, ret, up, change, down;
 
 	ret = load("efd_lkm.ko", "netdev=1");
 	CHECK(ret == 0, "insmod netdev=1: %s", strerror(-ret));
@@ -797,12 +817,18 @@ static int case_netdev_dummy(void)
 	ret = load("dummy.ko", "numdummies=1");
 	CHECK(ret == 0, "insmod dummy.ko: %s", strerror(-ret));
 	CHECK(link_set("dummy0", true) == 0, "dummy0 up");
+	/* A flag change on a device that is up is a NETDEV_CHANGE (dummy has IFF_NOARP already). */
+	CHECK(link_flag("dummy0", IFF_DEBUG, true) == 0, "dummy0 debug");
 	CHECK(link_set("dummy0", false) == 0, "dummy0 down");
 	n = drain(rfd);
 	close(rfd);
 	up = find_netdev(n, "dummy0", EFD_LKM_NETDEV_UP);
+	change = find_netdev(n, "dummy0", EFD_LKM_NETDEV_CHANGE);
 	down = find_netdev(n, "dummy0", EFD_LKM_NETDEV_DOWN);
-	CHECK(up >= 0 && down > up, "dummy0 records: up at %d, down at %d of %d", up, down, n);
+	CHECK(up >= 0 && change > up && down > change,
+	      "dummy0 records: up at %d, change at %d, down at %d of %d", up, change, down, n);
+	CHECK(((struct efd_lkm_netdev *)recs[change].data)->flags & IFF_DEBUG,
+	      "CHANGE record without IFF_DEBUG");
 	CHECK(unload("dummy") == 0, "rmmod dummy");
 	return finish();
 }
@@ -1096,7 +1122,7 @@ static const struct efd_case cases[] = {
 	{ "reader_rules", case_reader_rules },
 	{ "rmmod_refused_while_open", case_rmmod_refused_while_open },
 	{ "netdev_lo_down_up", case_netdev_lo },
-	{ "netdev_dummy_up_down", case_netdev_dummy },
+	{ "netdev_dummy_up_change_down", case_netdev_dummy },
 	{ "netdev_switch_at_runtime", case_netdev_switch_at_runtime },
 	{ "module_records_for_example", case_module_records },
 	{ "example_notify_records", case_example_notify_records },
