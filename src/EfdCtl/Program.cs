@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using EfdCtl;
-using Microsoft.Win32.SafeHandles;
+using EfdCtl.Interop;
 
 using var stop = new CancellationTokenSource();
 
@@ -16,10 +16,8 @@ using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSigna
 using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 // Console.Out swallows EPIPE, so `efdctl listen | grep -m1 NETDEV` would listen on forever after
-// grep exits. A plain unbuffered stream on fd 1 reports the closed pipe as an IOException.
-using var stdout = new StreamWriter(
-    new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0),
-    new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
+// grep exits: write(2) on fd 1 directly, which reports the closed pipe as an IOException.
+using var stdout = new StreamWriter(new StandardOutputStream(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
 
 var context = new CtlContext { Out = stdout, Error = Console.Error };
 return await CtlApp.RunAsync(args, context, stop.Token);

@@ -64,6 +64,24 @@ public sealed class EfdctlAsAProcessTests
         Assert.Equal("", await stderr);
     }
 
+    [Fact]
+    public async Task AsAProcessEfdctlAdvancesAStdoutFileItSharesWithTheShell()
+    {
+        using var dir = new TempDirectory();
+        string file = dir.Combine("out.txt");
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (string a in new[] { "-c", "{ echo first; \"$0\" \"$1\" --version; echo last; } > \"$2\"", EfdctlProcess.Dotnet, EfdctlProcess.Dll, file })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process p = Process.Start(start)!;
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, p.ExitCode);
+        Assert.Matches(@"^first\nefdctl \d+\.\d+\.\d+\S*\nlast\n$", await File.ReadAllTextAsync(file));
+    }
+
     [RequiresUnprivilegedRunFact]
     public async Task AsUserNobodyEfdctlExitsFourAndSaysItIsNotRoot()
     {
