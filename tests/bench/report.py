@@ -34,6 +34,11 @@ def cell(values, fmt):
     return f"{fmt(med)} ({fmt(min(values))}–{fmt(max(values))})"
 
 
+def rows_idle_seconds(rows):
+    v = [r["idle_seconds"] for r in rows if r.get("path") == "daemon" and "idle_seconds" in r]
+    return f"{max(v):.0f}" if v else "?"
+
+
 def main():
     raw, header_file, md_out, json_out = sys.argv[1:5]
     rows = [json.loads(l) for l in open(raw) if l.strip().startswith("{")]
@@ -67,6 +72,31 @@ def main():
                "events/s = HandleAsync calls (C: read() calls), units/s = counter units consumed, "
                "both counted within the window.\n")
 
+    # DESIGN.md "Figures": the daemon path (inproc) against C, placement by placement.
+    out.append("## Figures (DESIGN.md) — daemon path `inproc` against C, same run, same placement\n")
+    out.append("| figure | target | " + " | ".join(p for _, p in PLACEMENTS) + " |")
+    out.append("|---|---|" + "---|" * len(PLACEMENTS))
+    def fig(label, target, fn):
+        cells = []
+        for placement, _ in PLACEMENTS:
+            v = fn(placement)
+            cells.append("—" if v is None else v)
+        out.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    def verdict(r, ok):
+        return None if r is None else f"{r:.2f}× {'✅' if ok(r) else '❌'}"
+    fig("wake-to-handler p50", "≤ 2× C", lambda pl: verdict(ratio("inproc", "latency", pl, "fwd_p50_ns"), lambda r: r <= 2))
+    fig("wake-to-handler p99", "≤ 2× C", lambda pl: verdict(ratio("inproc", "latency", pl, "fwd_p99_ns"), lambda r: r <= 2))
+    fig("counter mode units/s", "≥ 1× C", lambda pl: verdict(ratio("inproc", "counter", pl, "units_per_s"), lambda r: r >= 1))
+    fig("semaphore mode events/s", "≥ 0.5× C", lambda pl: verdict(ratio("inproc", "semaphore", pl, "events_per_s"), lambda r: r >= 0.5))
+    def alloc(pl):
+        a = [x for m in ("latency", "counter", "semaphore") for x in vals("inproc", m, pl, "alloc_bytes_per_event")]
+        return None if not a else f"{max(a):.2f} B {'✅' if max(a) < 0.5 else '❌'}"
+    fig("bytes allocated per event (worst of latency/counter/semaphore)", "0", alloc)
+    idle = [r["idle_cpu_ticks"] for r in rows if r.get("path") == "daemon" and "idle_cpu_ticks" in r]
+    if idle:
+        out.append(f"| idle CPU, published daemon (ticks over {rows_idle_seconds(rows)} s) | 0 | {max(idle):.0f} {'✅' if max(idle) == 0 else '❌'} (not per placement) |")
+    out.append("")
+
     out.append("## Wake-to-handler latency (µs)\n")
     out.append("| path | placement | p50 | p99 | p99.9 | max | one-way p50 | one-way p99 | p50 ×C | p99 ×C | B/event |")
     out.append("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -99,8 +129,8 @@ def main():
                 "runs": len(vals(path, "latency", placement, "fwd_p50_ns"))})
 
     out.append("\n## Throughput (millions per second)\n")
-    out.append("| path | mode | placement | events/s | units/s | writer writes/s | units per read | events ×C | units ×C | B/event |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    out.append("| path | mode | placement | events/s | units/s | writer writes/s | units per read | events ×C | units ×C | B/event | daemon drops |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     mps = lambda v: f"{v / 1e6:.2f}"
     for mode in ("counter", "semaphore"):
         for placement, pname in PLACEMENTS:
@@ -110,7 +140,8 @@ def main():
                 re = ratio(path, mode, placement, "events_per_s")
                 ru = ratio(path, mode, placement, "units_per_s")
                 alloc = vals(path, mode, placement, "alloc_bytes_per_event")
-                out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                drops = vals(path, mode, placement, "daemon_dropped")
+                out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
                     desc, mode, pname,
                     cell(vals(path, mode, placement, "events_per_s"), mps),
                     cell(vals(path, mode, placement, "units_per_s"), mps),
@@ -118,7 +149,8 @@ def main():
                     cell(vals(path, mode, placement, "units_per_read"), lambda v: f"{v:.2f}"),
                     "—" if path == "c" or re is None else f"{re:.2f}",
                     "—" if path == "c" or ru is None else f"{ru:.2f}",
-                    "—" if not alloc else f"{statistics.median(alloc):.1f}"))
+                    "—" if not alloc else f"{statistics.median(alloc):.1f}",
+                    "—" if not drops else cell(drops, lambda v: f"{v:.0f}")))
                 summary["throughput"].append({
                     "path": path, "mode": mode, "placement": placement,
                     "events_per_s": statistics.median(vals(path, mode, placement, "events_per_s")),
@@ -126,22 +158,50 @@ def main():
                     "ratio_events": re, "ratio_units": ru,
                     "alloc_bytes_per_event": statistics.median(alloc) if alloc else None})
 
-    others = [r for r in rows if r.get("mode") not in ("latency", "counter", "semaphore")]
-    if others:
-        out.append("\n## Other paths, idle cost and start-up\n")
+    # The published daemon: start-up, idle, RSS, other handlers.
+    def dvals(mode, field):
+        return [r[field] for r in rows if r.get("path") == "daemon" and r.get("mode") == mode and field in r]
+
+    if any(r.get("path") == "daemon" for r in rows):
+        out.append("\n## The published daemon (self-contained, ReadyToRun; module off)\n")
         out.append("| measurement | value |")
         out.append("|---|---|")
-        by = defaultdict(list)
-        for r in others:
-            for k, v in r.items():
-                if k not in ("impl", "path", "mode", "placement", "note") and isinstance(v, (int, float)):
-                    by[(r["path"], r["mode"], k)].append(v)
-        for (path, mode, k), v in sorted(by.items()):
-            out.append(f"| {path} {mode}: {k} | {cell(v, lambda x: f'{x:.6g}')} |")
-            summary["other"][f"{path}.{mode}.{k}"] = statistics.median(v)
-        notes = sorted({r["note"] for r in others if r.get("note")})
-        for n in notes:
-            out.append(f"\n{n}")
+        f0 = lambda v: f"{v:.0f}"
+        items = [
+            ("start to READY=1 (ms; exec to the datagram on our NOTIFY_SOCKET)", dvals("idle", "ready_ms") + dvals("log", "ready_ms") + dvals("exec", "ready_ms"), f0),
+            ("RSS 1 s after READY (MiB)", [v / 1024 for v in dvals("idle", "rss_start_kib")], lambda v: f"{v:.1f}"),
+            (f"CPU ticks over {cell(dvals('idle', 'idle_seconds'), f0)} s idle (utime+stime, 100/s)", dvals("idle", "idle_cpu_ticks"), f0),
+            ("context switches of all its threads over that idle window", dvals("idle", "idle_context_switches"), f0),
+            (f"RSS after {cell(dvals('idle', 'events'), f0)} events (MiB)",
+             [v / 1024 for v in dvals("idle", "rss_after_events_kib")], lambda v: f"{v:.1f}"),
+            ("  peak RSS (MiB)", [v / 1024 for v in dvals("idle", "rss_peak_kib")], lambda v: f"{v:.1f}"),
+            ("events/s while sending those (semaphore mode, default handlers)", dvals("idle", "events_per_s"), lambda v: f"{v:,.0f}"),
+            ("LogHandler, one console line per event into /dev/null: events/s", dvals("log", "events_per_s"), lambda v: f"{v:,.0f}"),
+            ("ExecHandler, /bin/true per event (MaxConcurrency 4): events/s", dvals("exec", "events_per_s"), lambda v: f"{v:,.1f}"),
+            ("  daemon CPU per exec'd event (ms)", dvals("exec", "daemon_cpu_ms_per_event"), lambda v: f"{v:.2f}"),
+            ("stop on SIGTERM (ms)", dvals("idle", "stop_ms") + dvals("log", "stop_ms") + dvals("exec", "stop_ms"), f0),
+            ("exit codes after SIGTERM", None, None),
+        ]
+        for label, v, fmt in items:
+            if v is None:
+                codes = sorted({int(r["exit_code"]) for r in rows if r.get("path") == "daemon" and "exit_code" in r})
+                out.append(f"| {label} | {', '.join(map(str, codes))} |")
+            elif v:
+                out.append(f"| {label} | {cell(v, fmt)} |")
+        summary["other"]["daemon"] = {k: statistics.median(dvals(m, k)) for m in ("idle", "log", "exec")
+                                      for k in ("ready_ms", "rss_start_kib", "idle_cpu_ticks", "rss_after_events_kib", "events_per_s")
+                                      if dvals(m, k)}
+
+    bdn = [r for r in rows if r.get("path") == "bdn"]
+    if bdn:
+        out.append("\n## BenchmarkDotNet (in-process toolchain, memory diagnoser; allocations on every thread)\n")
+        out.append("| benchmark | mean per op | allocated per op |")
+        out.append("|---|---|---|")
+        for r in bdn:
+            mean = r.get("mean_ns")
+            b = r.get("bytes_per_op")
+            out.append(f"| {r['mode']} | {'—' if mean is None else (f'{mean / 1000:.2f} µs' if mean >= 1000 else f'{mean:.1f} ns')} | {'—' if b is None else f'{b} B'} |")
+        summary["other"]["bdn"] = bdn
 
     open(md_out, "w").write("\n".join(out) + "\n")
     json.dump({"summary": summary, "runs": rows}, open(json_out, "w"), indent=1)

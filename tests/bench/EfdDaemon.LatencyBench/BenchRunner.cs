@@ -38,8 +38,9 @@ internal static class BenchRunner
     }
 
     /// <summary>Runs the signaller on its own thread (placed like the C signaller) and formats the result.</summary>
-    public static string Measure(BenchOptions o, string path, int signallerCpu, int ping, int pong, Func<(long Events, long Units)> counts)
+    public static string Measure(BenchOptions o, string path, int signallerCpu, int ping, int pong, Func<(long Events, long Units)> counts, string? controlSocket = null)
     {
+        Dictionary<string, long> before = controlSocket is null ? [] : ControlStatus.Counters(controlSocket);
         string? line = null;
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -61,7 +62,22 @@ internal static class BenchRunner
         { Name = "bench-signaller" };
         thread.Start();
         thread.Join();
-        return failure is null ? line! : throw new InvalidOperationException($"{path} {o.Mode}: {failure.Message}", failure);
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"{path} {o.Mode}: {failure.Message}", failure);
+        }
+
+        // The daemon's own view (warm-up included): events it received and events its full queues dropped.
+        Dictionary<string, long> after = controlSocket is null ? [] : ControlStatus.Counters(controlSocket);
+        foreach (string key in (string[])["received", "dropped"])
+        {
+            if (after.TryGetValue(key, out long a))
+            {
+                line = line!.TrimEnd('}') + string.Create(CultureInfo.InvariantCulture, $",\"daemon_{key}\":{a - before.GetValueOrDefault(key)}}}");
+            }
+        }
+
+        return line!;
     }
 
     private static string Latency(BenchOptions o, string path, int ping, int pong)
@@ -79,7 +95,13 @@ internal static class BenchRunner
         sb.Append(CultureInfo.InvariantCulture, $"{{\"impl\":\"dotnet\",\"path\":\"{path}\",\"mode\":\"latency\",\"placement\":\"{o.Placement}\",\"iters\":{o.Iters},");
         sb.Append(CultureInfo.InvariantCulture, $"\"p50_ns\":{P(rtt, 50) / 2:F1},\"p99_ns\":{P(rtt, 99) / 2:F1},\"p999_ns\":{P(rtt, 99.9) / 2:F1},\"max_ns\":{rtt[^1] / 2.0:F1},");
         sb.Append(CultureInfo.InvariantCulture, $"\"fwd_p50_ns\":{P(fwd, 50):F0},\"fwd_p99_ns\":{P(fwd, 99):F0},\"fwd_p999_ns\":{P(fwd, 99.9):F0},\"fwd_max_ns\":{fwd[^1]},");
-        sb.Append(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{bytesPerEvent:F2},\"rss_kib\":{RssKib()}}}");
+        // Allocations are counted in this process: the daemon's own only when it runs here.
+        if (path is "dotnet" or "inproc" or "proto")
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{bytesPerEvent:F2},");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"\"rss_kib\":{RssKib()}}}");
         return sb.ToString();
     }
 
@@ -93,8 +115,11 @@ internal static class BenchRunner
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
         long events = Math.Max(1, counts().Events - events0);
         double perRead = r.EventsPerSecond > 0 ? r.UnitsPerSecond / r.EventsPerSecond : 0;
+        string alloc = path is "dotnet" or "inproc" or "proto"
+            ? string.Create(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{allocated / (double)events:F2},")
+            : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"{{\"impl\":\"dotnet\",\"path\":\"{path}\",\"mode\":\"{o.Mode}\",\"placement\":\"{o.Placement}\",\"seconds\":{r.Seconds:F3},\"writes_per_s\":{r.WritesPerSecond:F0},\"events_per_s\":{r.EventsPerSecond:F0},\"units_per_s\":{r.UnitsPerSecond:F0},\"units_per_read\":{perRead:F2},\"alloc_bytes_per_event\":{allocated / (double)events:F2},\"rss_kib\":{RssKib()}}}");
+            $"{{\"impl\":\"dotnet\",\"path\":\"{path}\",\"mode\":\"{o.Mode}\",\"placement\":\"{o.Placement}\",\"seconds\":{r.Seconds:F3},\"writes_per_s\":{r.WritesPerSecond:F0},\"events_per_s\":{r.EventsPerSecond:F0},\"units_per_s\":{r.UnitsPerSecond:F0},\"units_per_read\":{perRead:F2},{alloc}\"rss_kib\":{RssKib()}}}");
     }
 
     private static double P(long[] sorted, double p) => LatencyResult.Percentile(sorted, p);

@@ -22,7 +22,7 @@ internal static class DaemonPaths
         using BenchState state = BenchState.Create(o.RunDir);
         using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)]);
         state.Answering = o.Mode == "latency";
-        Console.WriteLine(BenchRunner.Measure(o, "inproc", signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units)));
+        Console.WriteLine(BenchRunner.Measure(o, "inproc", signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units), Path.Combine(daemon.RunDirectory, "control.sock")));
         return 0;
     }
 
@@ -71,7 +71,7 @@ internal static class DaemonPaths
             int ping = BenchNative.GetFdOf(pid, efd);
             using BenchState state = BenchState.Open(o.RunDir);
             state.Answering = o.Mode == "latency";
-            Console.WriteLine(BenchRunner.Measure(o, o.Path, signallerCpu, ping, state.PongFd, () => (state.Events, state.Units)).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
+            Console.WriteLine(BenchRunner.Measure(o, o.Path, signallerCpu, ping, state.PongFd, () => (state.Events, state.Units), Path.Combine(run, "control.sock")).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
             BenchNative.Close(ping);
             return 0;
         }
