@@ -64,6 +64,14 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void StatusSaysNoneForAHandlerThatWantsNoKinds()
+    {
+        StatusReply reply = Sample();
+        reply.Handlers![1].Kinds = [];
+        Assert.Matches(@"\nExecHandler\s+none\s", StatusFormatter.Format(Run, NoModule, reply));
+    }
+
+    [Fact]
     public void StatusSurvivesAMinimalReply()
     {
         string text = StatusFormatter.Format(Run, NoModule, new StatusReply { Ok = true });
