@@ -1,0 +1,90 @@
+using System.Diagnostics.Metrics;
+using EfdDaemon.Hosting;
+using EfdDaemon.Metrics;
+using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace EfdDaemon.Tests.Hosting;
+
+public sealed class ReloadAndStartupTests
+{
+    [Fact]
+    public async Task ReloadAppliesValidHandlerSettingsAndKeepsTheOldOnesWhenInvalid()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder));
+        string config = Path.Combine(Path.GetDirectoryName(daemon.RunDirectory)!, "etc", "efd-daemon.json");
+        await daemon.StartAsync();
+        var reload = daemon.Host.Services.GetRequiredService<ReloadService>();
+
+        await File.WriteAllTextAsync(config, """{ "Handlers": { "Recorder": { "QueueCapacity": 8, "FullQueuePolicy": "DropNewest" } } }""");
+        Assert.Empty(reload.Reload());
+        var applied = daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings;
+        Assert.Equal(8, applied.QueueCapacity);
+
+        await File.WriteAllTextAsync(config, """{ "Handlers": { "Recorder": { "QueueCapacity": 0 } } }""");
+        string error = Assert.Single(reload.Reload());
+        Assert.StartsWith("Handlers:Recorder: ", error, StringComparison.Ordinal);
+        Assert.Equal(8, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings.QueueCapacity);
+    }
+
+    [Fact]
+    public async Task AModuleThatCannotLoadStopsStartWithExitCodeTwoAndOneLine()
+    {
+        using var dir = new TempDirectory();
+        string modprobe = dir.Combine("modprobe");
+        await File.WriteAllTextAsync(modprobe, "#!/bin/sh\necho 'modprobe: FATAL: Module efd_lkm not found in directory /lib/modules/x' >&2\nexit 1\n");
+        File.SetUnixFileMode(modprobe, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var stderr = new StringWriter();
+
+        int code = await EfdProgram.RunAsync(
+            ["--config-dir", dir.Path, $"--Daemon:RunDirectory={dir.Combine("run")}", $"--Module:Modprobe={modprobe}",
+             $"--Module:SysfsPath={dir.Combine("sys")}", "--Logging:Journal=Off", "--Logging:MinimumLevel=Fatal"],
+            stderr: stderr);
+
+        Assert.Equal(2, code);
+        Assert.Matches(@"^efd-daemon: Kernel module efd_lkm is not installed for the running kernel \S+: install the packages efd-lkm-dkms and linux-headers-\S+\.\n$", stderr.ToString());
+        Assert.False(File.Exists(dir.Combine("run", "pid")));
+    }
+
+    [Fact]
+    public async Task TheMeterCountsReceivedAndDispatchedEvents()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder), "--Handlers:LogHandler:Enabled=false");
+        var metrics = daemon.Host.Services.GetRequiredService<EfdMetrics>();
+        using var received = new MetricCollector<long>(metrics.Received);
+        using var dispatched = new MetricCollector<long>(metrics.Dispatched);
+        using var duration = new MetricCollector<double>(metrics.HandlerDuration);
+        await daemon.StartAsync();
+
+        daemon.Source.Signal();
+        await recorder.WaitForAsync(1);
+        await daemon.StopAsync();
+
+        Assert.Equal(1, received.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(1, dispatched.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Contains(duration.GetMeasurementSnapshot(), m => (string?)m.Tags["handler"] == "Recorder");
+        Assert.Equal(EfdMetrics.MeterName, metrics.Received.Meter.Name);
+    }
+
+    [Theory]
+    [InlineData("200000", null, 100)]
+    [InlineData("200000", "self", 100)]
+    [InlineData("200000", "1", null)]
+    [InlineData(null, null, null)]
+    [InlineData("0", null, null)]
+    public void TheWatchdogRunsAtHalfOfWatchdogUsecOnlyWhenItIsSetForThisProcess(string? usec, string? pid, int? expectedMs)
+    {
+        string? ownPid = pid == "self" ? Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) : pid;
+        TimeSpan? interval = WatchdogService.GetInterval(name => name switch
+        {
+            "WATCHDOG_USEC" => usec,
+            "WATCHDOG_PID" => ownPid,
+            _ => null,
+        });
+
+        Assert.Equal(expectedMs is int ms ? TimeSpan.FromMilliseconds(ms) : null, interval);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using System.Text;
+using EfdDaemon.Logging;
+using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Extensions.Logging;
+
+namespace EfdDaemon.Tests.Logging;
+
+/// <summary>The journald sink's datagrams, received on a test AF_UNIX datagram socket and parsed as journald would.</summary>
+public sealed class JournaldSinkTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly Socket _journal = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+    private readonly string _path;
+
+    public JournaldSinkTests()
+    {
+        _path = _dir.Combine("journal.sock");
+        _journal.Bind(new UnixDomainSocketEndPoint(_path));
+    }
+
+    [Fact]
+    public async Task AnEventLineCarriesItsPropertiesAsCoordNamedFieldsWithPriorityAndEventId()
+    {
+        using (SerilogLoggerFactory factory = Factory())
+        {
+            EfdDaemon.Logging.Log.Event(factory.CreateLogger("EfdDaemon.Handlers.LogHandler"), "NETDEV", 12, 1, "netdev dummy0 UP");
+        }
+
+        Dictionary<string, string> fields = await ReceiveAsync();
+
+        Assert.Equal("NETDEV event 12 (count 1): netdev dummy0 UP", fields["MESSAGE"]);
+        Assert.Equal("6", fields["PRIORITY"]);
+        Assert.Equal("efd-daemon", fields["SYSLOG_IDENTIFIER"]);
+        Assert.Equal("5500", fields["EFD_EVENT_ID"]);
+        Assert.Equal("NETDEV", fields["EFD_KIND"]);
+        Assert.Equal("12", fields["EFD_SEQ"]);
+        Assert.Equal("1", fields["EFD_COUNT"]);
+        Assert.Equal("netdev dummy0 UP", fields["EFD_DETAILS"]);
+    }
+
+    [Fact]
+    public async Task AnExceptionMakesAMultiLineMessageInTheLengthPrefixedForm()
+    {
+        using (SerilogLoggerFactory factory = Factory())
+        {
+            EfdDaemon.Logging.Log.HandlerFailed(factory.CreateLogger("x"), "RateAlert", 7, "TRIGGER", new InvalidOperationException("boom"));
+        }
+
+        Dictionary<string, string> fields = await ReceiveAsync();
+
+        Assert.Equal("3", fields["PRIORITY"]);
+        Assert.Equal("RateAlert", fields["HANDLER"]);
+        Assert.Equal("7", fields["EFD_SEQ"]);
+        Assert.StartsWith("Handler RateAlert failed on TRIGGER event 7; it keeps receiving events\nSystem.InvalidOperationException: boom", fields["MESSAGE"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Pid", "EFD_PID")]
+    [InlineData("EventFd", "EFD_FD")]
+    [InlineData("Plugin", "PLUGIN")]
+    [InlineData("Rule", "EXEC_RULE")]
+    [InlineData("QueueCapacity", "EFD_QUEUE_CAPACITY")]
+    [InlineData("RunDirectory", "EFD_RUN_DIRECTORY")]
+    [InlineData("ABIVersion", "EFD_ABI_VERSION")]
+    [InlineData("SourceContext", "EFD_SOURCE_CONTEXT")]
+    public void PropertyNamesMapToJournalFieldNames(string property, string field) =>
+        Assert.Equal(field, JournalFields.FieldName(property));
+
+    public void Dispose()
+    {
+        _journal.Dispose();
+        _dir.Dispose();
+    }
+
+    private SerilogLoggerFactory Factory() =>
+        new(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new JournaldSink(_path)).CreateLogger(), dispose: true);
+
+    private async Task<Dictionary<string, string>> ReceiveAsync()
+    {
+        byte[] buffer = new byte[JournaldSink.MaxDatagram];
+        int n = await _journal.ReceiveAsync(buffer).WaitAsync(TestTimeouts.Bound);
+        return Parse(buffer.AsSpan(0, n));
+    }
+
+    /// <summary>journald's native protocol: NAME=value\n, or NAME\n + little-endian u64 length + value + \n.</summary>
+    private static Dictionary<string, string> Parse(ReadOnlySpan<byte> data)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (!data.IsEmpty)
+        {
+            int nl = data.IndexOf((byte)'\n');
+            int eq = data[..nl].IndexOf((byte)'=');
+            if (eq >= 0)
+            {
+                fields[Encoding.ASCII.GetString(data[..eq])] = Encoding.UTF8.GetString(data[(eq + 1)..nl]);
+                data = data[(nl + 1)..];
+                continue;
+            }
+
+            string name = Encoding.ASCII.GetString(data[..nl]);
+            int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(data[(nl + 1)..]);
+            ReadOnlySpan<byte> value = data.Slice(nl + 9, length);
+            Assert.Equal((byte)'\n', data[nl + 9 + length]);
+            fields[name] = Encoding.UTF8.GetString(value);
+            data = data[(nl + 10 + length)..];
+        }
+
+        return fields;
+    }
+}
