@@ -90,6 +90,23 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         Assert.Equal("1.0.0.0", Efd.TestDependency.Marker.Version);
     }
 
+    [RootFact]
+    public async Task TheRateAlertSamplePluginWarnsThroughTheDaemonsLog()
+    {
+        using TempDirectory dir = plugins.CreatePluginDirectory("RateAlert");
+        await using var daemon = new InProcessDaemon(dir.Path, """
+            { "Plugins": { "RateAlert": { "Threshold": 1, "Window": "01:00:00", "Kinds": ["SIGNAL"] } } }
+            """, "--Daemon:EventfdMode=Semaphore"); // one event per signal, however close together
+        await daemon.StartAsync();
+
+        daemon.Signal();
+        daemon.Signal();
+
+        LogEntry warning = await daemon.Logs.WaitForAsync(e => e.Category == "EfdDaemon.Plugins.RateAlert.RateAlertHandler");
+        Assert.Equal((Microsoft.Extensions.Logging.LogLevel.Warning, "SIGNAL", "2"), (warning.Level, warning.Property("Kind"), warning.Property("Count")));
+        Assert.Equal(("RateAlert", "Loaded"), daemon.Plugins.Select(p => (p.Name, p.State)).Single());
+    }
+
     private static HandlerSnapshot Snapshot(InProcessDaemon daemon, string name) =>
         daemon.Dispatcher.Snapshot().Single(h => h.Name == name);
 
