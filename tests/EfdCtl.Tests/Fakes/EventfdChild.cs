@@ -77,6 +77,7 @@ internal sealed class EventfdChild : IDisposable
     private static string Compile()
     {
         string dir = Directory.CreateTempSubdirectory("efdctl-child-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string c = Path.Combine(dir, "eventfd-child.c");
         string exe = Path.Combine(dir, "eventfd-child");
         File.WriteAllText(c, Source);
