@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,7 +12,7 @@ public static class EventHandlerServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
     /// <remarks>Registering the same type twice registers it once.</remarks>
-    public static IServiceCollection AddEventHandler<THandler>(this IServiceCollection services)
+    public static IServiceCollection AddEventHandler<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services)
         where THandler : class, IEventHandler
     {
         ArgumentNullException.ThrowIfNull(services);
