@@ -86,7 +86,7 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
         {
             IEventHandler handler = Handlers.First(h => h.Name == q.Name);
             HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings);
-            if (s != q.Settings)
+            if (!s.SameAs(q.Settings))
             {
                 q.Apply(s);
                 Log.HandlerSettingsApplied(_logger, q.Name, DescribeKinds(s.Kinds), s.QueueCapacity, s.Policy, s.Timeout, s.Enabled);

@@ -11,29 +11,37 @@ internal sealed partial class HandlerQueue
     {
         // The payload lives here while HandleAsync runs: the slot can be reused by the reader meanwhile.
         byte[] payload = new byte[KernelEvent.MaxPayloadLength];
+        while (TryTake(out EventRecord current))
+        {
+            Invoke(current.ToKernelEvent(payload));
+        }
+    }
+
+    /// <summary>Takes the oldest event, sleeping on the doorbell while the queue is empty; false once completed and empty.</summary>
+    private bool TryTake(out EventRecord record)
+    {
         while (true)
         {
-            EventRecord current;
             lock (_gate)
             {
-                while (_count == 0)
+                if (_count > 0)
                 {
-                    if (_completing)
-                    {
-                        return;
-                    }
-
-                    _consumerWaiting = true;
-                    Monitor.Wait(_gate);
-                    _consumerWaiting = false;
+                    record = _slots[_head];
+                    _head = (_head + 1) % _slots.Length;
+                    _count--;
+                    return true;
                 }
 
-                current = _slots[_head];
-                _head = (_head + 1) % _slots.Length;
-                _count--;
+                if (_completing)
+                {
+                    record = default;
+                    return false;
+                }
+
+                _consumerWaiting = true;
             }
 
-            Invoke(current.ToKernelEvent(payload));
+            _doorbell.Wait();
         }
     }
 

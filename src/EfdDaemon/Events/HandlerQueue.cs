@@ -1,3 +1,4 @@
+using EfdDaemon.Interop;
 using EfdDaemon.Logging;
 using EfdDaemon.Metrics;
 using Microsoft.Extensions.Logging;
@@ -6,12 +7,13 @@ namespace EfdDaemon.Events;
 
 /// <summary>
 /// One handler's bounded queue of <see cref="EventRecord"/> slots and the dedicated thread that
-/// consumes it: the reader copies a record into a preallocated slot and wakes the consumer only
-/// when it sleeps, so the handoff neither allocates nor hops through the thread pool.
+/// consumes it: the reader copies a record into a preallocated slot and rings the consumer's
+/// doorbell only when it sleeps, so the handoff neither allocates nor hops through the thread pool.
 /// </summary>
 internal sealed partial class HandlerQueue : IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
+    private readonly Doorbell _doorbell = new();
     private readonly IEventHandler _handler;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -80,6 +82,7 @@ internal sealed partial class HandlerQueue : IDisposable
 
         bool dropped = false;
         bool queued = true;
+        bool wake = false;
         lock (_gate)
         {
             if (_completing)
@@ -105,11 +108,14 @@ internal sealed partial class HandlerQueue : IDisposable
             {
                 _slots[(_head + _count) % _slots.Length] = record;
                 _count++;
-                if (_consumerWaiting)
-                {
-                    Monitor.Pulse(_gate);
-                }
+                wake = _consumerWaiting;
+                _consumerWaiting = false;
             }
+        }
+
+        if (wake)
+        {
+            _doorbell.Ring();
         }
 
         if (dropped)
@@ -156,8 +162,9 @@ internal sealed partial class HandlerQueue : IDisposable
         lock (_gate)
         {
             _completing = true;
-            Monitor.PulseAll(_gate);
         }
+
+        _doorbell.Ring();
     }
 
     /// <summary>Waits for the consumer to end; returns <see langword="false"/> when it did not in time, with the events left.</summary>
@@ -180,7 +187,11 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <summary>Cancels the call in progress (the drain ran out of time).</summary>
     public void Abandon() => _timeout.Abandon();
 
-    public void Dispose() => _timeout.Dispose();
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _doorbell.Dispose();
+    }
 
     /// <summary>Gets drops not yet logged, for the final report.</summary>
     public long TakeUnloggedDrops() => _dropLog.TakePending();

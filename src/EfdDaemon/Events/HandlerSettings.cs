@@ -13,6 +13,11 @@ internal enum FullQueuePolicy
 /// <summary>The effective settings of one handler: its declaration merged with <c>Handlers:&lt;Name&gt;</c>.</summary>
 internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy)
 {
+    /// <summary>Tells whether <paramref name="other"/> would change nothing (the kinds compared as sets).</summary>
+    public bool SameAs(HandlerSettings other) =>
+        Enabled == other.Enabled && Kinds.SetEquals(other.Kinds) && QueueCapacity == other.QueueCapacity
+        && Timeout == other.Timeout && Policy == other.Policy;
+
     public const int DefaultQueueCapacity = 1024;
     public const FullQueuePolicy DefaultPolicy = FullQueuePolicy.DropOldest;
 
@@ -51,6 +56,9 @@ internal sealed class KindFilter
     public IReadOnlyList<EventKind>? Kinds { get; }
 
     public static KindFilter From(IReadOnlyCollection<EventKind>? kinds) => kinds is null ? All : new KindFilter(kinds);
+
+    public bool SetEquals(KindFilter other) =>
+        Kinds is null ? other.Kinds is null : other.Kinds is not null && Kinds.SequenceEqual(other.Kinds);
 
     public bool Contains(EventKind kind) =>
         _bits is null || ((uint)kind <= 0xFFFF && (_bits[(uint)kind >> 6] & (1UL << (int)((uint)kind & 63))) != 0);

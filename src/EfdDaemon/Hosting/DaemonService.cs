@@ -2,6 +2,7 @@ using EfdDaemon.Events;
 using EfdDaemon.Interop;
 using EfdDaemon.Kernel;
 using EfdDaemon.Logging;
+using EfdDaemon.Metrics;
 using EfdDaemon.Options;
 using EfdDaemon.RunFiles;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,7 @@ internal sealed class DaemonService(
     EventfdSource source,
     EventDispatcher dispatcher,
     IKernelModuleLoader moduleLoader,
+    EfdMetrics metrics,
     IOptions<DaemonOptions> daemonOptions,
     IOptions<ModuleOptions> moduleOptions,
     DaemonInfo info,
@@ -36,6 +38,7 @@ internal sealed class DaemonService(
         {
             moduleLoader.Attach(info.Pid, source.EventfdNumber);
             OpenRecordDevice(module.DevicePath);
+            metrics.SetKernelDroppedSource(() => moduleLoader.ReadFigures()?.Dropped);
         }
         else
         {
