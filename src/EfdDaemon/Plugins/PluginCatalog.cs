@@ -59,8 +59,21 @@ internal sealed class PluginCatalog
                 continue;
             }
 
-            string? directoryProblem = _security.CheckPluginDirectory(directory);
-            foreach (string folder in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+            string? directoryProblem;
+            string[] folders;
+            try
+            {
+                directoryProblem = _security.CheckPluginDirectory(directory);
+                folders = [.. Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal)];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The daemon still starts: the directory is reported, its plugins are not loaded.
+                report.Add(new PluginLoadResult("*", directory, PluginState.Refused, $"cannot read the plugin directory: {ex.Message}"));
+                continue;
+            }
+
+            foreach (string folder in folders)
             {
                 string name = Path.GetFileName(folder);
                 var candidate = new Candidate(name, folder, directoryProblem);
