@@ -88,11 +88,11 @@ prepare_rootfs() {
 	mkdir -p "$dir"
 	cp -a "$ROOTFS_DIR/." "$dir/"
 	rm -f "$dir/.efd-rootfs-ok"
-	cp "$EFD_DEB_DAEMON" "$dir/tmp/"
 	# The package's maintainer scripts run here as on a real install (no systemd running:
-	# enabled, not started).
-	efd_chroot "$dir" dpkg -i "/tmp/$(basename "$EFD_DEB_DAEMON")" >&2
-	rm -f "$dir/tmp/$(basename "$EFD_DEB_DAEMON")"
+	# enabled, not started); the guest installs it once more to prove the upgrade path.
+	mkdir -p "$dir/var/cache/efd-e2e"
+	cp "$EFD_DEB_DAEMON" "$dir/var/cache/efd-e2e/"
+	efd_chroot "$dir" dpkg -i "/var/cache/efd-e2e/$(basename "$EFD_DEB_DAEMON")" >&2
 	install -m 0644 "$here/guest/50-e2e.json" "$dir/etc/efd-daemon/conf.d/50-e2e.json"
 	install -D -m 0644 -t "$dir/usr/local/share/efd-e2e" "$here/guest/50-e2e.json" "$here/guest/60-e2e-reload.json"
 	install -D -m 0755 "$here/guest/efd-e2e" "$dir/usr/local/sbin/efd-e2e"
