@@ -240,6 +240,20 @@ public sealed class ExecHandlerTests
         Assert.Equal((LogLevel.Warning, "3"), (entry.Level, entry.Property("ExitCode")));
     }
 
+    [RootFact]
+    public async Task StoppingTheHandlerTerminatesTheProgramsStillRunning()
+    {
+        var exec = new ExecFixture(4, Rule("long", "/bin/sleep", "1000"));
+        await exec.Handler.HandleAsync(TestEvents.Trigger(), None);
+        Assert.Equal(1, exec.Handler.Running);
+
+        await exec.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Bound);
+
+        ExecResult result = Assert.Single(exec.Results);
+        Assert.Equal((15, false), (result.Status.Signal, result.TimedOut));
+        Assert.Contains(exec.Logs.Entries, e => e.EventId == 7011);
+    }
+
     private static ExecRuleOptions Rule(string name, string program, params string[] arguments) =>
         new() { Name = name, Kinds = ["TRIGGER"], Program = program, Arguments = arguments };
 
