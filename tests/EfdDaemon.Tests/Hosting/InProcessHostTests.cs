@@ -78,4 +78,38 @@ public sealed class InProcessHostTests
         Assert.False(File.Exists(Path.Combine(daemon.RunDirectory, "pid")));
         Assert.Equal(5, daemon.Dispatcher.Snapshot().Single(h => h.Name == slow.Name).Handled);
     }
+
+    [Fact]
+    public async Task ThrowingHangingAndFullHandlersDoNotHoldBackAHealthyOneInTheRealHost()
+    {
+        var healthy = new RecordingHandler("Healthy");
+        var thrower = new ThrowingHandler();
+        var hanger = new HangingHandler();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var full = new GatedHandler(gate.Task, "Full");
+        await using var daemon = new InProcessDaemon(
+            InProcessDaemon.WithHandlers(healthy, thrower, hanger, full),
+            "--Daemon:EventfdMode=Semaphore",
+            "--Handlers:Hanger:Timeout=00:00:00.050",
+            "--Handlers:Full:QueueCapacity=2",
+            "--Handlers:Full:FullQueuePolicy=DropNewest");
+        for (int i = 0; i < 6; i++)
+        {
+            daemon.Source.Signal();
+        }
+
+        await daemon.StartAsync();
+        await healthy.WaitForAsync(6);
+        await hanger.FirstCancelled.WaitAsync(TestTimeouts.Bound);
+        gate.SetResult();
+        await daemon.StopAsync();
+
+        Assert.Equal(6, healthy.Events.Count);
+        Assert.Equal(6, thrower.Calls);
+        Assert.Equal(6, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Thrower").Failures);
+        Assert.True(daemon.Dispatcher.Snapshot().Single(h => h.Name == "Hanger").Timeouts >= 1);
+        Assert.Equal(3, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Full").Dropped);
+        Assert.Equal(3, full.Completed);
+        Assert.Equal(3, daemon.Dispatcher.Counters.Dropped);
+    }
 }
