@@ -117,6 +117,11 @@ internal sealed class ExecHandler : IEventHandler, IAsyncDisposable, IDisposable
             ExecResult result = await run.RunAsync(_stopping.Token).ConfigureAwait(false);
             RunCompleted?.Invoke(result);
         }
+        catch (IOException ex)
+        {
+            // waitpid or kill failed (ECHILD: something else reaped it): nothing left to wait for.
+            Log.ExecLost(_logger, run.Rule, run.Pid, ex);
+        }
         finally
         {
             slots.Release();

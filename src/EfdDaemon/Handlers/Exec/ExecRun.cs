@@ -45,6 +45,8 @@ internal sealed class ExecRun
 
     public int Pid => _child.Pid;
 
+    public string Rule => _rule.Name;
+
     /// <summary>Spawns the rule's program; the returned run completes through <see cref="RunAsync"/>.</summary>
     /// <exception cref="Interop.ErrnoException">The program could not be started.</exception>
     public static ExecRun Start(ExecRule rule, string[] environment, ILogger logger, TimeProvider time)

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(7010, LogLevel.Warning, "Exec rule {Rule}: pid {ChildPid} wrote {Suppressed} more {Stream} lines than are logged")]
     public static partial void ExecOutputSuppressed(ILogger logger, string rule, int childPid, string stream, int suppressed);
 
+    [LoggerMessage(7012, LogLevel.Error, "Exec rule {Rule}: lost track of pid {ChildPid}")]
+    public static partial void ExecLost(ILogger logger, string rule, int childPid, Exception exception);
+
     [LoggerMessage(7011, LogLevel.Warning, "Exec: {Running} programs still running at stop; terminating their process groups")]
     public static partial void ExecStopping(ILogger logger, int running);
 }
