@@ -88,17 +88,19 @@ public sealed class InProcessHostTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var full = new GatedHandler(gate.Task, "Full");
         await using var daemon = new InProcessDaemon(
-            InProcessDaemon.WithHandlers(healthy, thrower, hanger, full),
+            // Full before Healthy: the reader offers each event to Full first, so once Healthy has
+            // event 6, Full's drops are final.
+            InProcessDaemon.WithHandlers(full, healthy, thrower, hanger),
             "--Daemon:EventfdMode=Semaphore",
             "--Handlers:Hanger:Timeout=00:00:00.050",
             "--Handlers:Full:QueueCapacity=2",
             "--Handlers:Full:FullQueuePolicy=DropNewest");
-        for (int i = 0; i < 6; i++)
-        {
-            daemon.Source.Signal();
-        }
-
         await daemon.StartAsync();
+        daemon.Source.Signal();
+        await full.FirstCallStarted.WaitAsync(TestTimeouts.Bound);
+
+        // Full now holds event 1: of the next five, two fit its queue and three are dropped.
+        daemon.Source.Signal(5);
         await healthy.WaitForAsync(6);
         await hanger.FirstCancelled.WaitAsync(TestTimeouts.Bound);
         gate.SetResult();
