@@ -38,7 +38,7 @@ internal static class BenchRunner
     }
 
     /// <summary>Runs the signaller on its own thread (placed like the C signaller) and formats the result.</summary>
-    public static string Measure(BenchOptions o, string path, int signallerCpu, int ping, int pong, Func<(long Events, long Units)> counts, string? controlSocket = null)
+    public static string Measure(BenchOptions o, string path, int signallerCpu, int ping, int pong, Func<(long Events, long Units)> counts, string? controlSocket = null, int daemonPid = 0)
     {
         Dictionary<string, long> before = controlSocket is null ? [] : ControlStatus.Counters(controlSocket);
         string? line = null;
@@ -52,7 +52,7 @@ internal static class BenchRunner
                     BenchNative.PinThread(0, signallerCpu);
                 }
 
-                line = o.Mode == "latency" ? Latency(o, path, ping, pong) : Throughput(o, path, ping, counts);
+                line = o.Mode == "latency" ? Latency(o, path, ping, pong, daemonPid) : Throughput(o, path, ping, counts);
             }
             catch (InvalidOperationException e)
             {
@@ -80,17 +80,20 @@ internal static class BenchRunner
         return line!;
     }
 
-    private static string Latency(BenchOptions o, string path, int ping, int pong)
+    private static string Latency(BenchOptions o, string path, int ping, int pong, int daemonPid)
     {
         // Steady state: JIT tiering and the thread pool settle during the warm-up.
-        Signaller.PingPong(ping, pong, Math.Min(o.Warmup, 1000), 0);
+        Signaller.PingPong(ping, pong, o.Warmup, 0);
+        int[] pids = daemonPid > 0 ? [Environment.ProcessId, daemonPid] : [Environment.ProcessId];
+        var switches0 = ContextSwitches.Take(pids);
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
-        LatencyResult r = Signaller.PingPong(ping, pong, o.Iters, o.Warmup);
+        LatencyResult r = Signaller.PingPong(ping, pong, o.Iters, 0);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+        double switchesPerEvent = ContextSwitches.Take(pids).Since(switches0) / (double)o.Iters;
         long[] rtt = r.RoundTrips;
         long[] fwd = r.WakeToHandler;
         // The signaller allocates its two sample arrays; the rest is the path's.
-        double bytesPerEvent = Math.Max(0, allocated - (2 * ((8L * o.Iters) + 24))) / (double)(o.Iters + o.Warmup);
+        double bytesPerEvent = Math.Max(0, allocated - (2 * ((8L * o.Iters) + 24))) / (double)o.Iters;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{{\"impl\":\"dotnet\",\"path\":\"{path}\",\"mode\":\"latency\",\"placement\":\"{o.Placement}\",\"iters\":{o.Iters},");
         sb.Append(CultureInfo.InvariantCulture, $"\"p50_ns\":{P(rtt, 50) / 2:F1},\"p99_ns\":{P(rtt, 99) / 2:F1},\"p999_ns\":{P(rtt, 99.9) / 2:F1},\"max_ns\":{rtt[^1] / 2.0:F1},");
@@ -101,14 +104,14 @@ internal static class BenchRunner
             sb.Append(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{bytesPerEvent:F2},");
         }
 
-        sb.Append(CultureInfo.InvariantCulture, $"\"rss_kib\":{RssKib()}}}");
+        sb.Append(CultureInfo.InvariantCulture, $"\"switches_per_event\":{switchesPerEvent:F2},\"rss_kib\":{RssKib()}}}");
         return sb.ToString();
     }
 
     private static string Throughput(BenchOptions o, string path, int ping, Func<(long Events, long Units)> counts)
     {
         // A short first window warms the JIT and the pool; only the second counts.
-        Signaller.Saturate(ping, Math.Min(o.Seconds, 0.5), counts);
+        Signaller.Saturate(ping, o.Seconds / 2, counts);
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         long events0 = counts().Events;
         ThroughputResult r = Signaller.Saturate(ping, o.Seconds, counts);

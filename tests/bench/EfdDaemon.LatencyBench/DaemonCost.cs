@@ -164,13 +164,13 @@ internal static class DaemonCost
         // Let start-up work finish (tiered JIT's background compile, the first GC) before counting.
         Thread.Sleep(1000);
         fields["rss_start_kib"] = Status(pid, "VmRSS:");
-        (long ticks0, long switches0) = (CpuTicks(pid), ContextSwitches(pid));
+        (long ticks0, ContextSwitches switches0) = (CpuTicks(pid), ContextSwitches.Take(pid));
         Thread.Sleep(TimeSpan.FromSeconds(o.Seconds));
-        (long ticks1, long switches1) = (CpuTicks(pid), ContextSwitches(pid));
+        (long ticks1, ContextSwitches switches1) = (CpuTicks(pid), ContextSwitches.Take(pid));
         fields["idle_seconds"] = o.Seconds;
         fields["idle_cpu_ticks"] = ticks1 - ticks0;
         fields["idle_cpu_percent"] = 100.0 * (ticks1 - ticks0) / TicksPerSecond / o.Seconds;
-        fields["idle_context_switches"] = switches1 - switches0;
+        fields["idle_context_switches"] = switches1.Since(switches0);
 
         // N events: EFD_SEMAPHORE hands out one unit per read, so each unit is one event.
         long n = o.Iters;
@@ -233,24 +233,6 @@ internal static class DaemonCost
         string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         // After the command: state is field 3; utime and stime are fields 14 and 15.
         return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
-    }
-
-    private static long ContextSwitches(int pid)
-    {
-        long sum = 0;
-        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
-        {
-            try
-            {
-                sum += Status(task, "voluntary_ctxt_switches:") + Status(task, "nonvoluntary_ctxt_switches:");
-            }
-            catch (IOException)
-            {
-                // The thread exited meanwhile.
-            }
-        }
-
-        return sum;
     }
 
     private static long Status(int pid, string key) => Status($"/proc/{pid}", key);

@@ -71,7 +71,7 @@ internal static class DaemonPaths
             int ping = BenchNative.GetFdOf(pid, efd);
             using BenchState state = BenchState.Open(o.RunDir);
             state.Answering = o.Mode == "latency";
-            Console.WriteLine(BenchRunner.Measure(o, o.Path, signallerCpu, ping, state.PongFd, () => (state.Events, state.Units), Path.Combine(run, "control.sock")).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
+            Console.WriteLine(BenchRunner.Measure(o, o.Path, signallerCpu, ping, state.PongFd, () => (state.Events, state.Units), Path.Combine(run, "control.sock"), pid).Replace("\"rss_kib\":", FormattableString.Invariant($"\"daemon_rss_kib\":{BenchRunner.RssKib(pid)},\"rss_kib\":"), StringComparison.Ordinal));
             BenchNative.Close(ping);
             return 0;
         }

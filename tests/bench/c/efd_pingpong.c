@@ -6,7 +6,8 @@
  *           pong eventfd; the reader thread, blocked in poll()+read() on ping, wakes and writes
  *           to pong the CLOCK_MONOTONIC time at which its read() returned (the "handler" entry).
  *           Two figures, p50/p99/p99.9/max over --iters round trips after --warmup:
- *           one-way = round trip / 2, and wake-to-handler = handler entry - time before write().
+ *           one-way = round trip / 2, and wake-to-handler = handler entry - time before write();
+ *           and the context switches of all threads per round trip.
  * counter:  a writer thread writes 1 to an eventfd as fast as it can for --seconds; the reader
  *           thread loops poll()+read(). "units" are the counter values the reader consumed
  *           (the writes it absorbed), "reads" the read() calls that returned a value (= events:
@@ -18,6 +19,7 @@
  * vCPU 0, reader on vCPU 1). One JSON object per run on stdout.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -153,15 +155,49 @@ static long rss_kib(void)
 	return ru.ru_maxrss;
 }
 
+/* Context switches (voluntary + involuntary) of every thread of this process so far. */
+static long context_switches(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	long sum = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char path[300], line[128];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			long v;
+
+			if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+			    sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+				sum += v;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
 static void run_latency(void)
 {
 	uint64_t *rtt = malloc(sizeof(*rtt) * (size_t)iters);
 	uint64_t *fwd = malloc(sizeof(*fwd) * (size_t)iters);
-	long i;
+	long i, switches = 0;
 
 	if (!rtt || !fwd)
 		die("malloc");
 	for (i = 0; i < warmup + iters; i++) {
+		if (i == warmup)
+			switches = context_switches();
 		uint64_t t0 = now_ns();
 
 		write1(ping_fd);
@@ -173,16 +209,18 @@ static void run_latency(void)
 			fwd[i - warmup] = entered - t0;
 		}
 	}
+	switches = context_switches() - switches;
 	qsort(rtt, (size_t)iters, sizeof(*rtt), cmp_u64);
 	qsort(fwd, (size_t)iters, sizeof(*fwd), cmp_u64);
 	printf("{\"impl\":\"c\",\"path\":\"c\",\"mode\":\"latency\",\"placement\":\"%s\",\"iters\":%ld,"
 	       "\"p50_ns\":%.1f,\"p99_ns\":%.1f,\"p999_ns\":%.1f,\"max_ns\":%.1f,"
 	       "\"fwd_p50_ns\":%llu,\"fwd_p99_ns\":%llu,\"fwd_p999_ns\":%llu,\"fwd_max_ns\":%llu,"
-	       "\"rss_kib\":%ld}\n",
+	       "\"switches_per_event\":%.2f,\"rss_kib\":%ld}\n",
 	       placement, iters, pct(rtt, iters, 50) / 2.0, pct(rtt, iters, 99) / 2.0,
 	       pct(rtt, iters, 99.9) / 2.0, rtt[iters - 1] / 2.0,
 	       (unsigned long long)pct(fwd, iters, 50), (unsigned long long)pct(fwd, iters, 99),
-	       (unsigned long long)pct(fwd, iters, 99.9), (unsigned long long)fwd[iters - 1], rss_kib());
+	       (unsigned long long)pct(fwd, iters, 99.9), (unsigned long long)fwd[iters - 1],
+	       (double)switches / (double)iters, rss_kib());
 	free(rtt);
 	free(fwd);
 }
