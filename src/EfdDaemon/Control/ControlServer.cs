@@ -31,10 +31,11 @@ internal sealed class ControlServer(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         string path = SocketPath;
-        File.Delete(path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
+            // A stale socket from a daemon that did not stop cleanly.
+            File.Delete(path);
             socket.Bind(new UnixDomainSocketEndPoint(path));
 
             // Before listen(): nobody can connect while the mode is still the umask's.

@@ -67,13 +67,13 @@ internal static class EfdProgram
         ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EfdDaemon");
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
+            await host.StartAsync().ConfigureAwait(false);
         }
         catch (StartupException ex)
         {
             Log.StartupFailed(logger, ex.Message);
             await stderr.WriteLineAsync($"efd-daemon: {ex.Message}").ConfigureAwait(false);
+            await StopAfterFailedStartAsync(host, logger).ConfigureAwait(false);
             return ExitCodes.StartupFailure;
         }
 #pragma warning disable CA1031 // Last resort: any other failure is an internal error (exit 70).
@@ -82,7 +82,37 @@ internal static class EfdProgram
         {
             Log.InternalError(logger, ex);
             await stderr.WriteLineAsync($"efd-daemon: internal error: {OneLine(ex)}").ConfigureAwait(false);
+            await StopAfterFailedStartAsync(host, logger).ConfigureAwait(false);
             return ExitCodes.InternalError;
+        }
+
+        try
+        {
+            await host.WaitForShutdownAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+#pragma warning disable CA1031 // A failure while stopping is an internal error (exit 70).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.InternalError(logger, ex);
+            await stderr.WriteLineAsync($"efd-daemon: internal error while stopping: {OneLine(ex)}").ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Undoes what the services that did start have done (run files, reader thread); failures here are only logged.</summary>
+    private static async Task StopAfterFailedStartAsync(IHost host, ILogger logger)
+    {
+        try
+        {
+            await host.StopAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The start-up failure is what the administrator needs to see.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.InternalError(logger, ex);
         }
     }
 

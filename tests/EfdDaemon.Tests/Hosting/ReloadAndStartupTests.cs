@@ -49,6 +49,24 @@ public sealed class ReloadAndStartupTests
     }
 
     [Fact]
+    public async Task AStartupFailureAfterTheRunFilesWereWrittenLeavesNoneBehind()
+    {
+        using var dir = new TempDirectory();
+        string run = dir.Combine("run");
+        Directory.CreateDirectory(Path.Combine(run, "control.sock", "in-the-way"));
+        var stderr = new StringWriter();
+
+        int code = await EfdProgram.RunAsync(
+            ["--config-dir", dir.Path, $"--Daemon:RunDirectory={run}", "--Module:Enabled=false", "--Logging:Journal=Off", "--Logging:MinimumLevel=Fatal"],
+            stderr: stderr);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"efd-daemon: Cannot create the control socket {run}/control.sock:", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run, "pid")));
+        Assert.False(File.Exists(Path.Combine(run, "efd")));
+    }
+
+    [Fact]
     public async Task TheMeterCountsReceivedAndDispatchedEvents()
     {
         var recorder = new RecordingHandler();
