@@ -6,8 +6,9 @@
 #       --build-arg KERNEL_HEADERS=linux-headers-amd64 -o out .               # + module check
 #
 # RELEASE: the Debian release to build on (bookworm, trixie). KERNEL_HEADERS: optional header
-# packages (from RELEASE or RELEASE-backports; 7.x headers need trixie); when given, the module
-# is also compiled against each as a check. The packages do not depend on it: DKMS builds the
+# packages; when given, the module is also compiled against each as a check. A versioned name
+# that only RELEASE-backports has is taken from there (7.x: RELEASE=trixie and e.g.
+# KERNEL_HEADERS=linux-headers-7.3.4+deb13-amd64). The packages do not need it: DKMS builds the
 # module on the target machine.
 ARG RELEASE=bookworm
 
