@@ -58,6 +58,25 @@ public sealed class ExecReloadTests
         Assert.Contains(errors, e => e.Contains("Exec rule x: Program: /nonexistent/efd does not exist or is a directory", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CheckConfigPrintsOneLinePerBadRuleAndExitsOne()
+    {
+        using var dir = new TempDirectory("efd-check-");
+        string file = dir.Combine("efd-daemon.json");
+        File.WriteAllText(file, Rules(("ok", "TRIGGER", "/bin/true"), ("bad", "TRIGGER", "bin/true")));
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int exit = await Hosting.EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("Exec: Exec rule bad: Program: 'bin/true' is not an absolute path (there is no PATH lookup)", stderr.ToString().Trim());
+
+        File.WriteAllText(file, Rules(("ok", "TRIGGER", "/bin/true")));
+        Assert.Equal(0, await Hosting.EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr));
+        Assert.Equal("config ok", stdout.ToString().Trim());
+    }
+
     private static IReadOnlyList<EventKind>? ExecKinds(InProcessDaemon daemon) =>
         daemon.Dispatcher.Snapshot().Single(h => h.Name == ExecHandler.HandlerName).Settings.Kinds.Kinds;
 
