@@ -52,8 +52,8 @@ account() {
 	summary+=("$(printf '%-7s %4d passed, %3d failed, %3d skipped  (%s s)' "$name" "$p" "$f" "${s:-0}" "$4")")
 }
 
-# dotnet test prints one "Passed!/Failed!  - Failed: N, Passed: N, Skipped: N, Total: N" line per
-# test assembly; turn them into the common closing line.
+# dotnet test (normal verbosity) ends each test assembly with "Total tests: N" and indented
+# "Passed: N" / "Failed: N" / "Skipped: N" lines; add them up into the common closing line.
 run_dotnet() {
 	local out=$logdir/dotnet.raw rc
 	dotnet build efd-daemon.sln -c Release -warnaserror 2>&1 | tail -n 30
@@ -67,11 +67,10 @@ run_dotnet() {
 	rc=$?
 	grep -E '^\s+(Passed|Failed|Skipped) ' "$out" | sed -E 's/^\s+Passed /PASS: /; s/^\s+Failed /FAIL: /; s/^\s+Skipped /SKIP: /' \
 		| sed -E 's/ \[[^]]*\]$//'
-	awk '/(Passed|Failed)! +- +Failed: /{
-		gsub(/,/, ""); for (i = 1; i <= NF; i++) {
-			if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1) }
-		n++ }
-		END { if (n == 0) { print "no test assembly reported"; exit 1 } printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$out"
+	awk '/^Total tests: [0-9]+/ { n++ }
+		/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 } /^ +Skipped: +[0-9]+$/ { s += $2 }
+		END { if (n == 0) { print "FAIL: dotnet: no test assembly reported a summary"; f++ }
+			printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$out"
 	[ "$rc" -eq 0 ] || { grep -E 'error|Error Message' "$out" | head -n 40; return "$rc"; }
 }
 
