@@ -95,6 +95,8 @@ internal static class EfdServiceCollectionExtensions
     /// <summary>Serilog, configured from <c>Logging</c>; other logger providers (tests) still receive entries.</summary>
     public static IServiceCollection AddEfdLogging(this IServiceCollection services)
     {
+        // Serilog applies Logging:MinimumLevel; Microsoft.Extensions.Logging's own filter would stop at Information.
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace));
         services.AddSerilog(
             (sp, lc) => LoggingSetup.Configure(lc, sp.GetRequiredService<IOptions<LoggingOptions>>().Value, Environment.GetEnvironmentVariable),
             writeToProviders: true);
