@@ -58,6 +58,29 @@ public sealed class JournaldSinkTests : IDisposable
         Assert.StartsWith("Handler RateAlert failed on TRIGGER event 7; it keeps receiving events\nSystem.InvalidOperationException: boom", fields["MESSAGE"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheDaemonUnderSystemdLogsToTheJournalSocketWithoutBeingAsked()
+    {
+        // INVOCATION_ID is what systemd sets for a service; Logging:Journal defaults to Auto.
+        using var daemon = new DaemonProcess(
+            underSystemd: false,
+            new Dictionary<string, string> { ["INVOCATION_ID"] = "0123456789abcdef0123456789abcdef" },
+            "--Logging:Journal=Auto",
+            $"--Logging:JournalSocket={_path}");
+
+        Dictionary<string, string> fields;
+        do
+        {
+            fields = await ReceiveAsync();
+        }
+        while (fields.GetValueOrDefault("EFD_EVENT_ID") != "1000");
+
+        Assert.Equal(daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), fields["EFD_PID"]);
+        Assert.Equal("6", fields["PRIORITY"]);
+        Assert.StartsWith("efd-daemon ", fields["MESSAGE"], StringComparison.Ordinal);
+        Assert.DoesNotContain("starting as pid", daemon.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Pid", "EFD_PID")]
     [InlineData("EventFd", "EFD_FD")]

@@ -39,6 +39,7 @@ internal sealed class DaemonProcess : IDisposable
             start.ArgumentList.Add(a);
         }
 
+        // The caller's own service context must not leak into the child (journal, notify, watchdog).
         start.Environment.Remove("INVOCATION_ID");
         start.Environment.Remove("JOURNAL_STREAM");
         start.Environment.Remove("NOTIFY_SOCKET");
