@@ -8,13 +8,17 @@ internal sealed class CallTimeout : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
+    private readonly Action _timedOut;
     private readonly CancellationTokenSource _abandon = new();
     private CancellationTokenSource _cts = new();
     private bool _inCall;
 
-    public CallTimeout(TimeProvider time)
+    /// <param name="time">The clock of the timer.</param>
+    /// <param name="timedOut">Runs on the timer's thread when a call outlives its timeout (it is cancelled first).</param>
+    public CallTimeout(TimeProvider time, Action timedOut)
     {
-        _timer = time.CreateTimer(static s => ((CallTimeout)s!).CancelNow(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timedOut = timedOut;
+        _timer = time.CreateTimer(static s => ((CallTimeout)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets a token cancelled when the drain gives up on the handler.</summary>
@@ -38,33 +42,20 @@ internal sealed class CallTimeout : IDisposable
         return _cts.Token;
     }
 
-    /// <summary>Ends a call; returns whether its token was cancelled.</summary>
-    public bool End()
+    /// <summary>Ends a call.</summary>
+    public void End()
     {
         _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_lock)
         {
             _inCall = false;
-            return _cts.IsCancellationRequested;
         }
     }
 
-    /// <summary>Cancels the call in progress, if any. Handlers' callbacks run on the thread pool, not under the lock.</summary>
-    public void CancelNow()
-    {
-        lock (_lock)
-        {
-            if (_inCall && !_cts.IsCancellationRequested)
-            {
-                _ = _cts.CancelAsync();
-            }
-        }
-    }
-
-    /// <summary>Cancels the current call and stops waiting for it.</summary>
+    /// <summary>Cancels the current call and stops waiting for it (the drain ran out of time).</summary>
     public void Abandon()
     {
-        CancelNow();
+        TryCancel();
         _abandon.Cancel();
     }
 
@@ -73,5 +64,28 @@ internal sealed class CallTimeout : IDisposable
         _timer.Dispose();
         _cts.Dispose();
         _abandon.Dispose();
+    }
+
+    private void OnTimer()
+    {
+        if (TryCancel())
+        {
+            _timedOut();
+        }
+    }
+
+    /// <summary>Cancels the call in progress, if any; the handler's callbacks run on the thread pool, not under the lock.</summary>
+    private bool TryCancel()
+    {
+        lock (_lock)
+        {
+            if (!_inCall || _cts.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            _ = _cts.CancelAsync();
+            return true;
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EfdDaemon.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -47,10 +46,9 @@ internal sealed partial class HandlerQueue
 
     private void Invoke(KernelEvent kernelEvent)
     {
-        TimeSpan timeout = Volatile.Read(ref _settings).Timeout;
-        CancellationToken token = _timeout.Begin(timeout);
+        Volatile.Write(ref _currentSequence, kernelEvent.Sequence);
+        CancellationToken token = _timeout.Begin(Volatile.Read(ref _settings).Timeout);
         long started = _time.GetTimestamp();
-        bool timedOut = false;
         try
         {
             ValueTask pending = _handler.HandleAsync(kernelEvent, token);
@@ -60,12 +58,13 @@ internal sealed partial class HandlerQueue
             }
             else
             {
-                timedOut = WaitSlowCall(pending.AsTask(), timeout, kernelEvent);
+                // Waited to the end, past a timeout too: calls to one handler never overlap.
+                WaitUntilAbandoned(pending.AsTask());
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // Cancelled by the timeout (counted below) or by an abandoned drain.
+            // Cancelled by the timeout (counted by OnTimedOut) or by an abandoned drain.
         }
 #pragma warning disable CA1031 // A handler's exception is logged and counted; the handler is kept.
         catch (Exception ex)
@@ -77,45 +76,29 @@ internal sealed partial class HandlerQueue
         }
         finally
         {
-            bool cancelled = _timeout.End();
-            if (cancelled && !timedOut)
-            {
-                CountTimeout(kernelEvent, timeout);
-            }
-
+            _timeout.End();
             Interlocked.Increment(ref _handled);
             _metrics?.HandlerDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tag);
         }
     }
 
-    /// <summary>Waits for an asynchronous call; past its timeout it is counted, and then awaited to the end so calls never overlap.</summary>
-    private bool WaitSlowCall(Task task, TimeSpan timeout, in KernelEvent kernelEvent)
+    private void WaitUntilAbandoned(Task task)
     {
-        bool timedOut = false;
-        if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(timeout))
-        {
-            timedOut = true;
-            _timeout.CancelNow();
-            CountTimeout(kernelEvent, timeout);
-        }
-
         try
         {
             task.Wait(_timeout.AbandonToken);
         }
-        catch (AggregateException ex)
+        catch (AggregateException ex) when (ex.InnerException is not null)
         {
-            Debug.Assert(ex.InnerException is not null, "A faulted task carries its exception.");
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException!);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
         }
-
-        return timedOut;
     }
 
-    private void CountTimeout(in KernelEvent kernelEvent, TimeSpan timeout)
+    /// <summary>Runs on the timer's thread when the call in progress outlived its timeout and was cancelled.</summary>
+    private void OnTimedOut()
     {
         Interlocked.Increment(ref _timeouts);
         _metrics?.Timeouts.Add(1, _tag);
-        Log.HandlerTimedOut(_logger, Name, kernelEvent.Sequence, timeout);
+        Log.HandlerTimedOut(_logger, Name, Volatile.Read(ref _currentSequence), Volatile.Read(ref _settings).Timeout);
     }
 }

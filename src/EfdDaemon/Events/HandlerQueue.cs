@@ -33,6 +33,7 @@ internal sealed partial class HandlerQueue : IDisposable
     private long _failures;
     private long _timeouts;
     private long _dropped;
+    private ulong _currentSequence;
 
     public HandlerQueue(IEventHandler handler, HandlerSettings settings, TimeProvider time, ILogger logger, DispatchCounters counters, EfdMetrics? metrics)
     {
@@ -46,7 +47,7 @@ internal sealed partial class HandlerQueue : IDisposable
         _metrics = metrics;
         _dropLog = new LogRateLimiter(time, TimeSpan.FromSeconds(1));
         _tag = new KeyValuePair<string, object?>("handler", Name);
-        _timeout = new CallTimeout(time);
+        _timeout = new CallTimeout(time, OnTimedOut);
     }
 
     public string Name { get; }
