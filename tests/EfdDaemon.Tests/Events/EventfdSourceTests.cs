@@ -52,6 +52,27 @@ public sealed class EventfdSourceTests
         Assert.Equal(0UL, r.Sequence);
     }
 
+    [Fact]
+    public async Task AReaderThatDiesIsLoggedCriticalAndReported()
+    {
+        var logs = new FakeLogCollector();
+        var fault = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, new FakeLogger(logs));
+        source.Start(new ThrowingSink(), ex => fault.TrySetResult(ex));
+
+        source.Signal();
+        Exception reported = await fault.Task.WaitAsync(TestTimeouts.Bound);
+
+        Assert.IsType<InvalidOperationException>(reported);
+        FakeLogRecord critical = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 2003);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Critical, critical.Level);
+    }
+
+    private sealed class ThrowingSink : IEventSink
+    {
+        public void Publish(in EventRecord record) => throw new InvalidOperationException("sink broke");
+    }
+
     private static byte[] Records(params ulong[] sequences)
     {
         byte[] bytes = new byte[sequences.Length * EfdLkmRecord.Size];
