@@ -14,7 +14,7 @@ PATHS = [
     ("c", "C poll+read (baseline)"),
     ("dotnet", ".NET poll+read, no daemon code"),
     ("inproc", "daemon: EventfdSource → dispatcher → handler, signaller in-process"),
-    ("proto", "sketch: lock-free ring + eventfd wake-up (not the daemon's code)"),
+    ("proto", "sketch: SPSC ring, batch drain, back-pressure (not the daemon's code)"),
     ("xproc", "daemon: signaller in another process (pidfd_getfd)"),
     ("plugin", "daemon: handler in a plugin loaded from a directory"),
 ]

@@ -59,6 +59,29 @@ internal static unsafe partial class BenchNative
         }
     }
 
+    /// <summary>Reads the counter of non-blocking eventfd <paramref name="fd"/> without waiting; false when it is 0 (EAGAIN).</summary>
+    public static bool TryRead(int fd, out ulong value)
+    {
+        ulong v;
+        while (ReadImport(fd, &v, 8) != 8)
+        {
+            int e = Marshal.GetLastPInvokeError();
+            if (e == Eagain)
+            {
+                value = 0;
+                return false;
+            }
+
+            if (e != Eintr)
+            {
+                throw Error("read", e);
+            }
+        }
+
+        value = v;
+        return true;
+    }
+
     /// <summary>Adds <paramref name="value"/> to the counter of eventfd <paramref name="fd"/>.</summary>
     public static void Write(int fd, ulong value)
     {
