@@ -89,6 +89,43 @@ public sealed class ControlServerTests
     }
 
     [Fact]
+    public async Task AListenerThatDoesNotReadIsToldHowManyEventsItMissedAndNothingElseWaits()
+    {
+        const int Published = 20_000;
+        await using var daemon = new InProcessDaemon(null, "--Handlers:LogHandler:Enabled=false");
+        await daemon.StartAsync();
+        using var client = await ConnectAsync(daemon);
+        await client.SendAsync("{\"cmd\":\"listen\"}");
+        Assert.Equal("{\"ok\":true,\"listening\":true}", await client.ReadLineAsync());
+
+        // The client reads nothing while 20 000 events pass: its socket buffer and its 1024-event
+        // buffer fill, the rest is skipped, and Publish (the reader's call) never waits.
+        var record = new EfdDaemon.Events.EventRecord { Kind = EventKind.Trigger, Count = 1 };
+        for (ulong i = 1; i <= Published; i++)
+        {
+            record.Sequence = i;
+            daemon.Dispatcher.Publish(in record);
+        }
+
+        long events = 0, skipped = 0;
+        while (events + skipped < Published)
+        {
+            using JsonDocument line = JsonDocument.Parse(await client.ReadLineAsync());
+            if (line.RootElement.TryGetProperty("skipped", out JsonElement n))
+            {
+                skipped += n.GetInt64();
+            }
+            else
+            {
+                events++;
+            }
+        }
+
+        Assert.Equal(Published, events + skipped);
+        Assert.True(skipped > 0, "nothing was skipped");
+    }
+
+    [Fact]
     public void ASlowListenerSkipsAndCountsInsteadOfBlockingTheReader()
     {
         var client = new ListenClient(EfdDaemon.Events.KindFilter.All);
