@@ -46,6 +46,12 @@ say() { # progress for a person (demo) or the log (test)
 
 work=$EFD_ROOT/artifacts/e2e
 mkdir -p "$work"
+if [ "$mode" = demo ]; then
+	# A person watches: progress lines and the guest's output here, the tools' chatter in a log.
+	exec 2>"$work/demo.log"
+	trap 'rc=$?; [ $rc -eq 0 ] || { echo "demo failed (exit $rc); the end of $work/demo.log:"; tail -n 25 "$work/demo.log"; }' EXIT
+	say "tool output goes to $work/demo.log"
+fi
 ROOTFS_PKGS=systemd,systemd-sysv,udev,kmod,procps,iproute2,jq,libstdc++6,libgcc-s1
 ROOTFS_DIR=$EFD_CACHE/e2e-bookworm-$(echo "$ROOTFS_PKGS" | md5sum | cut -c1-8)
 
