@@ -219,6 +219,7 @@ else
     fail report "$(tail -n 1 "$OUT/logs/report.err")"
 fi
 
+rm -rf /dev/shm/efd-bench-* 2>/dev/null
 log "$(( $(date +%s) - start )) s of measurement"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

@@ -17,6 +17,7 @@ public class DispatchBenchmarks : IDisposable
     private BenchState[] _states = [];
     private CorePipeline? _pipeline;
     private long _target;
+    private string _directory = "";
 
     [Params(1, 4, 16)]
     public int Handlers { get; set; }
@@ -24,8 +25,8 @@ public class DispatchBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        string dir = Path.Combine("/dev/shm", $"efd-bdn-{Environment.ProcessId}");
-        _states = [.. Enumerable.Range(0, Handlers).Select(i => BenchState.Create(Path.Combine(dir, i.ToString(System.Globalization.CultureInfo.InvariantCulture))))];
+        _directory = Path.Combine("/dev/shm", $"efd-bdn-{Environment.ProcessId}");
+        _states = [.. Enumerable.Range(0, Handlers).Select(i => BenchState.Create(Path.Combine(_directory, i.ToString(System.Globalization.CultureInfo.InvariantCulture))))];
         foreach (BenchState s in _states)
         {
             s.Answering = false;
@@ -45,6 +46,10 @@ public class DispatchBenchmarks : IDisposable
         }
 
         _states = [];
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     public void Dispose()
