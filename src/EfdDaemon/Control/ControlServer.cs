@@ -82,6 +82,11 @@ internal sealed class ControlServer(
         }
     }
 
+    public void EndOfBatch()
+    {
+        // Listen clients are woken by their channels as each event is written.
+    }
+
     public void Dispose()
     {
         _stopping.Dispose();

@@ -79,6 +79,16 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
         Volatile.Read(ref _tap)?.Publish(in record);
     }
 
+    public void EndOfBatch()
+    {
+        foreach (HandlerQueue q in _queues)
+        {
+            q.WakeIfPending();
+        }
+
+        Volatile.Read(ref _tap)?.EndOfBatch();
+    }
+
     /// <summary>Applies new per-handler settings (SIGHUP). Callers validate first; see <see cref="HandlerSettingsReader"/>.</summary>
     public void Apply(IReadOnlyDictionary<string, HandlerOptions> settings)
     {

@@ -49,4 +49,7 @@ internal struct EventRecord
 internal interface IEventSink
 {
     void Publish(in EventRecord record);
+
+    /// <summary>Ends a batch of <see cref="Publish"/> calls (one wake-up's worth): the time to wake consumers once for all of it.</summary>
+    void EndOfBatch();
 }

@@ -17,6 +17,7 @@ namespace EfdDaemon.Events;
 internal sealed class EventfdSource : IDisposable
 {
     private const int RecordsPerRead = 64;
+    private const int MaxReadsPerWake = 64;
 
     private readonly FileDescriptor _eventfd;
     private readonly FileDescriptor _stopFd;
@@ -127,12 +128,9 @@ internal sealed class EventfdSource : IDisposable
                 return;
             }
 
-            if (poller.IsReadable(Counter) && Eventfd.TryRead(_eventfd, out ulong value) && _device is null)
+            if (poller.IsReadable(Counter))
             {
-                var record = EventRecord.FromSignal(value, _time.GetUtcNow());
-                _counters.AddReceived(1);
-                _metrics?.Received.Add(1);
-                sink.Publish(in record);
+                DrainEventfd(sink);
             }
 
             if (deviceOk && poller.HasFailed(Device))
@@ -145,6 +143,33 @@ internal sealed class EventfdSource : IDisposable
             if (deviceOk)
             {
                 DrainDevice(sink, buffer);
+            }
+
+            sink.EndOfBatch();
+        }
+    }
+
+    /// <summary>
+    /// Reads the counter: once in counter mode (one read takes it all), until EAGAIN in semaphore
+    /// mode (one unit per read) so a backlog costs one read per event, not a poll and a read.
+    /// Bounded, so the stop eventfd is seen between batches. Without a record device every read is
+    /// one <see cref="EventKind.Signal"/> event; with one, the counter is only the doorbell.
+    /// </summary>
+    private void DrainEventfd(IEventSink sink)
+    {
+        for (int i = 0; i < MaxReadsPerWake && Eventfd.TryRead(_eventfd, out ulong value); i++)
+        {
+            if (_device is null)
+            {
+                var record = EventRecord.FromSignal(value, _time.GetUtcNow());
+                _counters.AddReceived(1);
+                _metrics?.Received.Add(1);
+                sink.Publish(in record);
+            }
+
+            if (Mode == EventfdMode.Counter)
+            {
+                return;
             }
         }
     }
@@ -166,6 +191,7 @@ internal sealed class EventfdSource : IDisposable
 
             _counters.AddReceived(records);
             _metrics?.Received.Add(records);
+            sink.EndOfBatch();
             if (n < buffer.Length)
             {
                 return;

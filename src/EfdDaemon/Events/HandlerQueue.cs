@@ -27,6 +27,7 @@ internal sealed partial class HandlerQueue : IDisposable
     private int _head;
     private int _count;
     private bool _consumerWaiting;
+    private bool _wakePending; // reader thread only
     private bool _completing;
     private Thread? _thread;
     private long _handled;
@@ -116,7 +117,8 @@ internal sealed partial class HandlerQueue : IDisposable
 
         if (wake)
         {
-            _doorbell.Ring();
+            // Rung at the end of the reader's batch: one wake-up for a backlog, not one per event.
+            _wakePending = true;
         }
 
         if (dropped)
@@ -125,6 +127,16 @@ internal sealed partial class HandlerQueue : IDisposable
         }
 
         return queued;
+    }
+
+    /// <summary>Wakes the consumer if something was queued while it slept. Called on the reader thread only.</summary>
+    public void WakeIfPending()
+    {
+        if (_wakePending)
+        {
+            _wakePending = false;
+            _doorbell.Ring();
+        }
     }
 
     /// <summary>Replaces the settings; a smaller capacity drops the oldest events that no longer fit (counted).</summary>

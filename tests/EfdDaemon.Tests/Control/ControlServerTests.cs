@@ -107,6 +107,8 @@ public sealed class ControlServerTests
             daemon.Dispatcher.Publish(in record);
         }
 
+        daemon.Dispatcher.EndOfBatch();
+
         long events = 0, skipped = 0;
         while (events + skipped < Published)
         {

@@ -17,6 +17,13 @@ public sealed class EventDispatcherTests
         ReceivedAt = DateTimeOffset.UnixEpoch,
     };
 
+    /// <summary>Publishes one event as one reader batch (the reader ends each wake-up's batch the same way).</summary>
+    private static void PublishOne(EventDispatcher dispatcher, EventRecord record)
+    {
+        dispatcher.Publish(in record);
+        dispatcher.EndOfBatch();
+    }
+
     private static Dictionary<string, HandlerOptions> Settings(string name, HandlerOptions options) =>
         new(StringComparer.OrdinalIgnoreCase) { [name] = options };
 
@@ -29,7 +36,7 @@ public sealed class EventDispatcherTests
         dispatcher.Start();
         for (ulong i = 1; i <= 500; i++)
         {
-            dispatcher.Publish(Record(i));
+            PublishOne(dispatcher, Record(i));
         }
 
         await a.WaitForAsync(500);
@@ -48,8 +55,8 @@ public sealed class EventDispatcherTests
         var logs = new FakeLogCollector();
         using var dispatcher = new EventDispatcher([thrower, healthy], TimeProvider.System, new FakeLogger(logs));
         dispatcher.Start();
-        dispatcher.Publish(Record(1));
-        dispatcher.Publish(Record(2));
+        PublishOne(dispatcher, Record(1));
+        PublishOne(dispatcher, Record(2));
 
         await healthy.WaitForAsync(2);
         dispatcher.Drain(TimeSpan.FromSeconds(5), TimeProvider.System);
@@ -70,9 +77,9 @@ public sealed class EventDispatcherTests
         var settings = Settings("Hanger", new HandlerOptions { Timeout = TimeSpan.FromSeconds(2) });
         using var dispatcher = new EventDispatcher([hanger, healthy], time, NullLogger.Instance, settings);
         dispatcher.Start();
-        dispatcher.Publish(Record(1));
-        dispatcher.Publish(Record(2));
-        dispatcher.Publish(Record(3));
+        PublishOne(dispatcher, Record(1));
+        PublishOne(dispatcher, Record(2));
+        PublishOne(dispatcher, Record(3));
 
         await healthy.WaitForAsync(3);
         await hanger.FirstCall.WaitAsync(TestTimeouts.Bound);
@@ -102,11 +109,11 @@ public sealed class EventDispatcherTests
         var logs = new FakeLogCollector();
         using var dispatcher = new EventDispatcher([blocked], TimeProvider.System, new FakeLogger(logs), settings);
         dispatcher.Start();
-        dispatcher.Publish(Record(1));
+        PublishOne(dispatcher, Record(1));
         await blocked.FirstCallStarted.WaitAsync(TestTimeouts.Bound);
         for (ulong i = 2; i <= 10; i++)
         {
-            dispatcher.Publish(Record(i));
+            PublishOne(dispatcher, Record(i));
         }
 
         gate.SetResult();
@@ -125,9 +132,9 @@ public sealed class EventDispatcherTests
         var all = new RecordingHandler("All");
         using var dispatcher = new EventDispatcher([netdev, all], TimeProvider.System, NullLogger.Instance);
         dispatcher.Start();
-        dispatcher.Publish(Record(1, EventKind.Trigger));
-        dispatcher.Publish(Record(2, EventKind.Netdev));
-        dispatcher.Publish(Record(3, EventKind.Tick));
+        PublishOne(dispatcher, Record(1, EventKind.Trigger));
+        PublishOne(dispatcher, Record(2, EventKind.Netdev));
+        PublishOne(dispatcher, Record(3, EventKind.Tick));
 
         await all.WaitForAsync(3);
         dispatcher.Drain(TimeSpan.FromSeconds(5), TimeProvider.System);
@@ -142,13 +149,13 @@ public sealed class EventDispatcherTests
         var settings = Settings("H", new HandlerOptions { Kinds = ["TRIGGER"] });
         using var dispatcher = new EventDispatcher([handler], TimeProvider.System, NullLogger.Instance, settings);
         dispatcher.Start();
-        dispatcher.Publish(Record(1, EventKind.Netdev));
-        dispatcher.Publish(Record(2, EventKind.Trigger));
+        PublishOne(dispatcher, Record(1, EventKind.Netdev));
+        PublishOne(dispatcher, Record(2, EventKind.Trigger));
         await handler.WaitForAsync(1);
 
         dispatcher.Apply(Settings("H", new HandlerOptions { Kinds = ["0x1000"] }));
-        dispatcher.Publish(Record(3, EventKind.Trigger));
-        dispatcher.Publish(Record(4, (EventKind)0x1000));
+        PublishOne(dispatcher, Record(3, EventKind.Trigger));
+        PublishOne(dispatcher, Record(4, (EventKind)0x1000));
         await handler.WaitForAsync(2);
         dispatcher.Drain(TimeSpan.FromSeconds(5), TimeProvider.System);
 
@@ -166,7 +173,7 @@ public sealed class EventDispatcherTests
         r.Payload[0] = 0xAA;
         r.Payload[1] = 0xBB;
         r.Payload[2] = 0xCC;
-        dispatcher.Publish(r);
+        PublishOne(dispatcher, r);
 
         await handler.WaitForAsync(1);
         dispatcher.Drain(TimeSpan.FromSeconds(5), TimeProvider.System);

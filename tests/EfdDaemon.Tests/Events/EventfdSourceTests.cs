@@ -71,6 +71,10 @@ public sealed class EventfdSourceTests
     private sealed class ThrowingSink : IEventSink
     {
         public void Publish(in EventRecord record) => throw new InvalidOperationException("sink broke");
+
+        public void EndOfBatch()
+        {
+        }
     }
 
     private static byte[] Records(params ulong[] sequences)
@@ -112,6 +116,10 @@ public sealed class EventfdSourceTests
                     w.Done.TrySetResult();
                 }
             }
+        }
+
+        public void EndOfBatch()
+        {
         }
 
         public Task WaitForAsync(int count)
