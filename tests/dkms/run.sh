@@ -80,9 +80,17 @@ ensure_trixie() {
 	echo "$dir"
 }
 
-purge_pkg() { # CHROOT
-	efd_chroot "$1" dpkg-query -W -f='${Status}' efd-lkm-dkms 2>/dev/null | grep -q 'installed' || return 0
-	efd_chroot "$1" apt-get -y purge efd-lkm-dkms >&2
+purge_pkg() { # CHROOT: a clean start, also after an interrupted run
+	local v
+	if efd_chroot "$1" dpkg -s efd-lkm-dkms >/dev/null 2>&1; then
+		efd_chroot "$1" apt-get -y purge efd-lkm-dkms >&2 ||
+			efd_chroot "$1" dpkg --purge --force-all efd-lkm-dkms >&2 || true
+	fi
+	for v in $(ls "$1/var/lib/dkms/efd-lkm" 2>/dev/null | grep -v '^kernel-'); do
+		efd_chroot "$1" dkms remove -m efd-lkm -v "$v" --all >&2 || true
+	done
+	rm -rf "$1"/usr/src/efd-lkm-* "$1/var/lib/dkms/efd-lkm"
+	rm -f "$1"/lib/modules/*/updates/dkms/efd_lkm*.ko*
 }
 
 # release CHROOT KVER...
@@ -148,12 +156,20 @@ check_lintian() {
 	done
 }
 
+# Each chroot is changed by a run (install, purge): one run at a time per chroot, also when two
+# checkouts test at once on one machine (they share $EFD_CACHE).
 t0=$SECONDS
+exec 7>"$EFD_CACHE/dkms-bookworm.lock"
+flock -w 1800 7
 bw=$(ensure_bookworm)
 check_release bookworm "$bw" "$KVER_6_1" "$KVER_6_12"
+flock -u 7
 efd_log "bookworm done at $((SECONDS - t0)) s"
+exec 7>"$EFD_CACHE/dkms-trixie.lock"
+flock -w 1800 7
 tx=$(ensure_trixie)
 check_release trixie "$tx" "$KVER_7"
+flock -u 7
 efd_log "trixie done at $((SECONDS - t0)) s"
 check_lintian
 efd_summary

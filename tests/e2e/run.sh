@@ -76,6 +76,9 @@ build_modules() { # ID -> $work/mod-ID/{efd_lkm.ko,example/efd_lkm_example.ko}
 }
 
 base_rootfs() {
+	# Built once per machine; a second checkout testing at the same time waits for it.
+	exec 7>"$ROOTFS_DIR.lock"
+	flock -w 1800 7
 	if [ ! -e "$ROOTFS_DIR/.efd-rootfs-ok" ]; then
 		say "building the bookworm systemd rootfs (mmdebstrap, ~1 min, cached in $ROOTFS_DIR)"
 		rm -rf --one-file-system "$ROOTFS_DIR"
@@ -85,6 +88,7 @@ base_rootfs() {
 			"${sources[@]}" </dev/null >&2
 		touch "$ROOTFS_DIR/.efd-rootfs-ok"
 	fi
+	flock -u 7
 }
 
 # One rootfs tree with the package installed and both kernels' modules.
