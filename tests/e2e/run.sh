@@ -134,7 +134,7 @@ boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout statu
 	rm -f "$img"
 	mkfs.ext4 -q -F -L root -d "$work/rootfs" "$img" 1200M >&2
 	append="console=ttyS0 panic=-1 quiet root=/dev/vda rw systemd.show_status=false efd.e2e=$mode efd.soak=$soak"
-	secs=$((420 + soak))
+	secs=$((600 + soak * 3 / 2)) # TCG on a loaded 2-vCPU host: boot + cases took up to 540 s
 	if [ "$mode" = demo ]; then
 		timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 \
 			-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "/boot/initrd.img-$kver" \
