@@ -20,14 +20,7 @@ internal static class EfdConfiguration
 
         string dir = Path.GetFullPath(commandLine.ConfigDirectory);
         builder.AddJsonFile(Path.Combine(dir, MainFileName), optional: true, reloadOnChange: false);
-        string dropIns = Path.Combine(dir, DropInDirectoryName);
-        if (Directory.Exists(dropIns))
-        {
-            foreach (string path in Directory.GetFiles(dropIns, "*.json").Order(StringComparer.Ordinal))
-            {
-                builder.AddJsonFile(path, optional: true, reloadOnChange: false);
-            }
-        }
+        builder.Add(new DropInDirectoryConfigurationSource(Path.Combine(dir, DropInDirectoryName)));
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
         builder.AddCommandLine(commandLine.ConfigurationArgs);

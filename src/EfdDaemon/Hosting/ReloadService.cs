@@ -35,12 +35,25 @@ internal sealed class ReloadService(IConfiguration configuration, IEnumerable<IC
     {
         lock (_lock)
         {
+            List<string> errors = [];
             if (configuration is IConfigurationRoot root)
             {
-                root.Reload();
+                try
+                {
+                    root.Reload();
+                }
+                catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+                {
+                    // A file that no longer parses: nothing is applied, the running settings stay.
+                    errors.Add(ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message);
+                }
             }
 
-            List<string> errors = [.. reloadables.SelectMany(r => r.Validate(configuration))];
+            if (errors.Count == 0)
+            {
+                errors.AddRange(reloadables.SelectMany(r => r.Validate(configuration)));
+            }
+
             if (errors.Count > 0)
             {
                 Log.ConfigurationReloadRejected(logger, string.Join("; ", errors));

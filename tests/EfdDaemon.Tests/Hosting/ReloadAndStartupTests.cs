@@ -30,6 +30,46 @@ public sealed class ReloadAndStartupTests
     }
 
     [Fact]
+    public async Task ReloadReadsADropInCreatedAfterStartAndForgetsARemovedOne()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder));
+        string dropIns = Path.Combine(Path.GetDirectoryName(daemon.RunDirectory)!, "etc", "conf.d");
+        await daemon.StartAsync();
+        var reload = daemon.Host.Services.GetRequiredService<ReloadService>();
+        int before = daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings.QueueCapacity;
+
+        Directory.CreateDirectory(dropIns);
+        string dropIn = Path.Combine(dropIns, "50-late.json");
+        await File.WriteAllTextAsync(dropIn, """{ "Handlers": { "Recorder": { "QueueCapacity": 16 } } }""");
+        Assert.Empty(reload.Reload());
+        Assert.Equal(16, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings.QueueCapacity);
+
+        File.Delete(dropIn);
+        Assert.Empty(reload.Reload());
+        Assert.Equal(before, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings.QueueCapacity);
+    }
+
+    [Fact]
+    public async Task ReloadOfADropInThatNoLongerParsesKeepsTheRunningSettingsAndSaysWhichFile()
+    {
+        var recorder = new RecordingHandler();
+        await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder));
+        string dropIns = Path.Combine(Path.GetDirectoryName(daemon.RunDirectory)!, "etc", "conf.d");
+        await daemon.StartAsync();
+        var reload = daemon.Host.Services.GetRequiredService<ReloadService>();
+        Directory.CreateDirectory(dropIns);
+        await File.WriteAllTextAsync(Path.Combine(dropIns, "10-ok.json"), """{ "Handlers": { "Recorder": { "QueueCapacity": 32 } } }""");
+        Assert.Empty(reload.Reload());
+
+        await File.WriteAllTextAsync(Path.Combine(dropIns, "20-broken.json"), """{ "Handlers": { "Recorder": """);
+        string error = Assert.Single(reload.Reload());
+
+        Assert.Contains("20-broken.json", error, StringComparison.Ordinal);
+        Assert.Equal(32, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Recorder").Settings.QueueCapacity);
+    }
+
+    [Fact]
     public async Task AModuleThatCannotLoadStopsStartWithExitCodeTwoAndOneLine()
     {
         using var dir = new TempDirectory();
