@@ -132,25 +132,15 @@ public sealed class HandoffMeasurement(ITestOutputHelper output)
     /// <summary>Answers each event on the pong eventfd; measures what its own (consumer) thread allocates after warm-up.</summary>
     private sealed class PongHandler(FileDescriptor pong) : IEventHandler
     {
-        private int _seen;
-        private long _start;
+        private readonly ThreadAllocationWindow _window = new();
 
         public string Name => "Pong";
 
-        public long Allocated { get; private set; }
+        public long Allocated => _window.Allocated;
 
         public ValueTask HandleAsync(KernelEvent kernelEvent, CancellationToken cancellationToken)
         {
-            int n = ++_seen;
-            if (n == Warmup + 1)
-            {
-                _start = GC.GetAllocatedBytesForCurrentThread();
-            }
-            else if (n == Warmup + Iterations)
-            {
-                Allocated = GC.GetAllocatedBytesForCurrentThread() - _start;
-            }
-
+            _window.Observe();
             Eventfd.Write(pong, 1);
             return ValueTask.CompletedTask;
         }
@@ -159,25 +149,15 @@ public sealed class HandoffMeasurement(ITestOutputHelper output)
     /// <summary>Sits between the reader and the dispatcher; measures what the reader thread allocates after warm-up.</summary>
     private sealed class AllocationProbe(IEventSink next) : IEventSink
     {
-        private int _seen;
-        private long _start;
+        private readonly ThreadAllocationWindow _window = new();
 
-        public long Allocated { get; private set; }
+        public long Allocated => _window.Allocated;
 
         public void Publish(in EventRecord record)
         {
-            int n = ++_seen;
-            if (n == Warmup + 1)
-            {
-                _start = GC.GetAllocatedBytesForCurrentThread();
-            }
-
+            _window.Observe();
             next.Publish(in record);
             next.EndOfBatch();
-            if (n == Warmup + Iterations)
-            {
-                Allocated = GC.GetAllocatedBytesForCurrentThread() - _start;
-            }
         }
 
         public void EndOfBatch() => next.EndOfBatch();
@@ -186,12 +166,33 @@ public sealed class HandoffMeasurement(ITestOutputHelper output)
     /// <summary>Answers on the reader thread itself; measures what that thread allocates after warm-up.</summary>
     private sealed class InlineSink(FileDescriptor pong) : IEventSink
     {
+        private readonly ThreadAllocationWindow _window = new();
+
+        public long Allocated => _window.Allocated;
+
+        public void Publish(in EventRecord record)
+        {
+            _window.Observe();
+            Eventfd.Write(pong, 1);
+        }
+
+        public void EndOfBatch()
+        {
+        }
+    }
+
+    /// <summary>
+    /// What the calling thread allocates from the first measured event (after warm-up) to the last;
+    /// per thread because xunit runs other test classes in parallel in this process.
+    /// </summary>
+    private sealed class ThreadAllocationWindow
+    {
         private int _seen;
         private long _start;
 
         public long Allocated { get; private set; }
 
-        public void Publish(in EventRecord record)
+        public void Observe()
         {
             int n = ++_seen;
             if (n == Warmup + 1)
@@ -202,12 +203,6 @@ public sealed class HandoffMeasurement(ITestOutputHelper output)
             {
                 Allocated = GC.GetAllocatedBytesForCurrentThread() - _start;
             }
-
-            Eventfd.Write(pong, 1);
-        }
-
-        public void EndOfBatch()
-        {
         }
     }
 }
