@@ -6,7 +6,7 @@
 #   options: --runs N (full: 3), --out DIR (artifacts/bench), --no-build, --no-bdn
 #
 # Prints `PASS: bench <name>` / `FAIL: bench <name>: <reason>` / `SKIP: …` per measurement and
-# `N passed, N failed, N skipped` last (coord.md protocol); exits non-zero iff something failed.
+# `N passed, N failed, N skipped` last (src/EfdDaemon/INTERFACES.md protocol); exits non-zero iff something failed.
 # Needs: gcc, the .NET SDK, python3; root for pidfd_getfd into the daemon (ptrace rights).
 set -uo pipefail
 

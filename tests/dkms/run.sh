@@ -12,7 +12,7 @@
 #                                EFD_REBUILD=1 forces it)
 #
 # Chroots are cached under $EFD_CACHE (default /var/cache/efd-daemon-tests): dkms-bookworm,
-# dkms-trixie. Output: PASS:/FAIL: lines and "N passed, N failed" (coord.md).
+# dkms-trixie. Output: PASS:/FAIL: lines and "N passed, N failed" (src/EfdDaemon/INTERFACES.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

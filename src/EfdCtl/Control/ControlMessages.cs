@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace EfdCtl.Control;
 
-// The control socket's NDJSON messages (coord.md, "Control socket"). Every field is optional on
+// The control socket's NDJSON messages (src/EfdDaemon/INTERFACES.md, "Control socket"). Every field is optional on
 // read so that a daemon adding fields, or leaving one out, never breaks efdctl.
 
 internal sealed record ControlRequest(string Cmd, IReadOnlyList<string>? Kinds = null);

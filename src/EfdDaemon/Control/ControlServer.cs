@@ -10,7 +10,7 @@ namespace EfdDaemon.Control;
 
 /// <summary>
 /// <c>&lt;RunDirectory&gt;/control.sock</c>: AF_UNIX stream, mode 0600, newline-delimited JSON
-/// (<c>status</c>, <c>listen</c>; coord.md). Also the dispatcher's tap that feeds listen clients.
+/// (<c>status</c>, <c>listen</c>; src/EfdDaemon/INTERFACES.md). Also the dispatcher's tap that feeds listen clients.
 /// </summary>
 internal sealed class ControlServer(
     IOptions<DaemonOptions> options,

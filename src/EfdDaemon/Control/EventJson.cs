@@ -4,7 +4,7 @@ using EfdDaemon.Events;
 
 namespace EfdDaemon.Control;
 
-/// <summary>One <c>listen</c> event line (coord.md): common fields, base64 payload, typed fields per kind.</summary>
+/// <summary>One <c>listen</c> event line (src/EfdDaemon/INTERFACES.md): common fields, base64 payload, typed fields per kind.</summary>
 internal static class EventJson
 {
     public static void Write(Utf8JsonWriter w, in EventRecord record, byte[] payloadBuffer)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Control;
 
-/// <summary>Writes the <c>status</c> reply (coord.md, control socket) from the live objects.</summary>
+/// <summary>Writes the <c>status</c> reply (src/EfdDaemon/INTERFACES.md, control socket) from the live objects.</summary>
 internal sealed class StatusReport(
     DaemonInfo info,
     IOptions<DaemonOptions> daemonOptions,

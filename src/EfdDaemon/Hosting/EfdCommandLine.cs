@@ -1,6 +1,6 @@
 namespace EfdDaemon.Hosting;
 
-/// <summary>The daemon's own switches (coord.md); everything else goes to configuration as <c>--Section:Key=value</c>.</summary>
+/// <summary>The daemon's own switches (src/EfdDaemon/INTERFACES.md); everything else goes to configuration as <c>--Section:Key=value</c>.</summary>
 internal sealed record EfdCommandLine(string ConfigDirectory, bool CheckConfig, string? CheckConfigFile, bool ShowVersion, string[] ConfigurationArgs)
 {
     public const string DefaultConfigDirectory = "/etc/efd-daemon";

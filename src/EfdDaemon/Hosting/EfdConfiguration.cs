@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace EfdDaemon.Hosting;
 
-/// <summary>The configuration sources, in coord.md order: the main file, conf.d in ordinal name order, <c>EFD_</c> variables, the command line.</summary>
+/// <summary>The configuration sources, in src/EfdDaemon/INTERFACES.md order: the main file, conf.d in ordinal name order, <c>EFD_</c> variables, the command line.</summary>
 internal static class EfdConfiguration
 {
     public const string MainFileName = "efd-daemon.json";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Hosting;
 
-/// <summary>The command line's flow: <c>--version</c>, <c>--check-config</c>, validate, run; maps failures to coord.md's exit codes.</summary>
+/// <summary>The command line's flow: <c>--version</c>, <c>--check-config</c>, validate, run; maps failures to src/EfdDaemon/INTERFACES.md's exit codes.</summary>
 internal static class EfdProgram
 {
     public static async Task<int> RunAsync(string[] args, Action<HostApplicationBuilder>? configure = null, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -1,6 +1,6 @@
 namespace EfdDaemon.Hosting;
 
-/// <summary>The daemon's exit codes (coord.md).</summary>
+/// <summary>The daemon's exit codes (src/EfdDaemon/INTERFACES.md).</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;

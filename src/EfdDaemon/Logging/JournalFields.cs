@@ -2,7 +2,7 @@ using System.Text;
 
 namespace EfdDaemon.Logging;
 
-/// <summary>Journal field names for log properties (coord.md) and syslog priorities for levels.</summary>
+/// <summary>Journal field names for log properties (src/EfdDaemon/INTERFACES.md) and syslog priorities for levels.</summary>
 internal static class JournalFields
 {
     public const string SyslogIdentifier = "efd-daemon";

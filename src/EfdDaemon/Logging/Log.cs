@@ -8,7 +8,7 @@ namespace EfdDaemon.Logging;
 /// 2xxx, module 3xxx, plugins 4xxx (<c>Log.Plugins.cs</c>, the plugins engineer's), dispatch 5xxx,
 /// control 6xxx, exec 7xxx (<c>Log.Exec.cs</c>, the plugins engineer's).
 /// </summary>
-/// <remarks>Property names become journal fields (coord.md): <c>Kind</c>→EFD_KIND, <c>Sequence</c>→EFD_SEQ, <c>Handler</c>→HANDLER, …</remarks>
+/// <remarks>Property names become journal fields (src/EfdDaemon/INTERFACES.md): <c>Kind</c>→EFD_KIND, <c>Sequence</c>→EFD_SEQ, <c>Handler</c>→HANDLER, …</remarks>
 internal static partial class Log
 {
     // Lifecycle: 1xxx.

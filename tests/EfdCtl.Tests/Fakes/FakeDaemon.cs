@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace EfdCtl.Tests.Fakes;
 
 /// <summary>
-/// A stand-in for efd-daemon's control socket speaking coord.md's NDJSON protocol: run files naming
+/// A stand-in for efd-daemon's control socket speaking src/EfdDaemon/INTERFACES.md's NDJSON protocol: run files naming
 /// this test process (alive), <c>control.sock</c>, canned status replies and a listen stream the
 /// test feeds line by line.
 /// </summary>

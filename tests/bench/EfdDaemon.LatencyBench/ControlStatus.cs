@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace EfdDaemon.LatencyBench;
 
-/// <summary>Reads figures from the daemon's control socket (<c>{"cmd":"status"}</c>, coord.md).</summary>
+/// <summary>Reads figures from the daemon's control socket (<c>{"cmd":"status"}</c>, src/EfdDaemon/INTERFACES.md).</summary>
 internal static class ControlStatus
 {
     /// <summary>Returns the daemon-wide <c>counters</c> object's numbers (received, dispatched, dropped, …), or an empty map when the socket does not answer.</summary>

@@ -4,7 +4,7 @@ namespace EfdDaemon.Handlers.Exec;
 
 /// <summary>
 /// The environment of a rule's program: a fixed <c>PATH</c> and the event as <c>EFD_*</c> variables
-/// (coord.md). Nothing of the daemon's own environment is passed on.
+/// (src/EfdDaemon/INTERFACES.md). Nothing of the daemon's own environment is passed on.
 /// </summary>
 /// <remarks>
 /// This is the only place event data reaches a program. Values are passed as they are (an
