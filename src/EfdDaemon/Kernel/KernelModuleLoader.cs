@@ -25,6 +25,7 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
         if (Directory.Exists(options.SysfsPath))
         {
             CheckAbi();
+            ApplySourceSwitches();
             Log.ModuleAttaching(logger, options.Name, "sysfs attach", pid, eventFd);
             try
             {
@@ -126,6 +127,39 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
         yield return options.Modules ? "modules=1" : "modules=0";
         yield return string.Create(c, $"tick_ms={options.TickMs}");
         yield return string.Create(c, $"ring_size={options.RingSize}");
+    }
+
+    /// <summary>
+    /// A loaded module kept the switches of the load before (modprobe of a loaded module ignores its
+    /// parameters): write the configured ones to its run-time parameters. ring_size is fixed at load.
+    /// </summary>
+    private void ApplySourceSwitches()
+    {
+        string dir = options.ParametersPath.Length > 0 ? options.ParametersPath : Path.Combine("/sys/module", options.Name, "parameters");
+        CultureInfo c = CultureInfo.InvariantCulture;
+        foreach ((string name, string value) in new[]
+        {
+            ("netdev", options.Netdev ? "1" : "0"),
+            ("modules", options.Modules ? "1" : "0"),
+            ("tick_ms", options.TickMs.ToString(c)),
+        })
+        {
+            string path = Path.Combine(dir, name);
+            try
+            {
+                File.WriteAllText(path, value);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException($"Writing {value} to {path} failed: {ex.Message}", ex);
+            }
+        }
+
+        long? ringSize = Read("ring_size");
+        if (ringSize is not null && ringSize != options.RingSize)
+        {
+            Log.ModuleRingSizeKept(logger, options.Name, ringSize.Value, options.RingSize);
+        }
     }
 
     private void CheckAbi()

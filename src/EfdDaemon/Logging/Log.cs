@@ -102,6 +102,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Information, "Kernel module disabled by configuration (Module:Enabled=false): events come from writes to the eventfd")]
     public static partial void ModuleDisabled(ILogger logger);
 
+    [LoggerMessage(3003, LogLevel.Warning, "{Module} is already loaded with ring_size {Actual}; Module:RingSize {Configured} applies only when the module is loaded again (rmmod {Module}, then restart efd-daemon)")]
+    public static partial void ModuleRingSizeKept(ILogger logger, string module, long actual, int configured);
+
     // Control socket: 6xxx.
     [LoggerMessage(6000, LogLevel.Information, "Control socket listening on {SocketPath}")]
     public static partial void ControlListening(ILogger logger, string socketPath);

@@ -13,7 +13,8 @@ internal sealed class ModuleOptions : IValidatableObject
     public const string DefaultSysfsPath = "/sys/kernel/efd_lkm";
     public const string DefaultDevicePath = "/dev/efd_lkm";
     public const int DefaultRingSize = 1024;
-    public const int MaxRingSize = 1 << 20;
+    public const int MinRingSize = 2;      // efd_lkm's own bounds (kernel/README.md)
+    public const int MaxRingSize = 65536;
 
     public bool Enabled { get; set; } = true;
 
@@ -30,6 +31,9 @@ internal sealed class ModuleOptions : IValidatableObject
     [Required(AllowEmptyStrings = false)]
     public string DevicePath { get; set; } = DefaultDevicePath;
 
+    /// <summary>The module's writable parameters; empty means <c>/sys/module/&lt;Name&gt;/parameters</c>.</summary>
+    public string ParametersPath { get; set; } = "";
+
     public bool Netdev { get; set; }
 
     public bool Modules { get; set; }
@@ -37,7 +41,7 @@ internal sealed class ModuleOptions : IValidatableObject
     [Range(0, 3_600_000)]
     public int TickMs { get; set; }
 
-    [Range(1, MaxRingSize)]
+    [Range(MinRingSize, MaxRingSize)]
     public int RingSize { get; set; } = DefaultRingSize;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -18,7 +18,12 @@ public sealed class KernelModuleLoaderTests : IDisposable
 
     public KernelModuleLoaderTests()
     {
-        _options = new ModuleOptions { SysfsPath = _dir.Combine("sys", "efd_lkm"), Modprobe = _dir.Combine("modprobe") };
+        _options = new ModuleOptions
+        {
+            SysfsPath = _dir.Combine("sys", "efd_lkm"),
+            ParametersPath = _dir.Combine("sys", "module", "efd_lkm", "parameters"),
+            Modprobe = _dir.Combine("modprobe"),
+        };
     }
 
     [Fact]
@@ -32,6 +37,37 @@ public sealed class KernelModuleLoaderTests : IDisposable
         Assert.Equal(Pid, figures.AttachedPid);
         Assert.Equal(5, figures.Events);
         Assert.False(File.Exists(_dir.Combine("modprobe.args")), "modprobe must not run when the module is loaded");
+    }
+
+    [Fact]
+    public void ALoadedModuleGetsTheConfiguredSourceSwitchesBeforeTheAttach()
+    {
+        // modprobe of a loaded module ignores its parameters: the switches of the earlier load would stay.
+        FakeSysfs(attachedPid: Pid, abi: 1);
+        File.WriteAllText(Path.Combine(_options.ParametersPath, "netdev"), "N\n");
+        File.WriteAllText(Path.Combine(_options.ParametersPath, "tick_ms"), "0\n");
+        _options.Netdev = true;
+        _options.Modules = false;
+        _options.TickMs = 250;
+        _options.RingSize = 4096; // the loaded module keeps 1024: logged, not fatal
+
+        Loader().Attach(Pid, Fd);
+
+        Assert.Equal("1", Parameter("netdev"));
+        Assert.Equal("0", Parameter("modules"));
+        Assert.Equal("250", Parameter("tick_ms"));
+    }
+
+    [Fact]
+    public void AnUnwritableParameterFailsTheAttachNamingTheFile()
+    {
+        FakeSysfs(attachedPid: Pid, abi: 1);
+        Directory.Delete(_options.ParametersPath);
+
+        var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
+
+        Assert.Contains(Path.Combine(_options.ParametersPath, "netdev"), ex.Message, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, File.ReadAllText(Path.Combine(_options.SysfsPath, "attach")));
     }
 
     [Fact]
@@ -113,6 +149,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
     private void FakeSysfs(int attachedPid, int abi)
     {
         Directory.CreateDirectory(_options.SysfsPath);
+        Directory.CreateDirectory(_options.ParametersPath);
         File.WriteAllText(Path.Combine(_options.SysfsPath, "attach"), string.Empty);
         Write("attached_pid", attachedPid);
         Write("attached_fd", Fd);
@@ -122,6 +159,8 @@ public sealed class KernelModuleLoaderTests : IDisposable
         Write("dropped", 0);
         Write("ring_size", 1024);
     }
+
+    private string Parameter(string name) => File.ReadAllText(Path.Combine(_options.ParametersPath, name));
 
     private void Write(string name, int value) =>
         File.WriteAllText(Path.Combine(_options.SysfsPath, name), value.ToString(CultureInfo.InvariantCulture) + "\n");
