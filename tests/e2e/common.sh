@@ -6,7 +6,7 @@
 #   efd_root                        the repository root
 #   efd_log MSG...                  progress on stderr, prefixed with the suite name
 #   efd_pass NAME / efd_fail NAME REASON / efd_skip NAME REASON
-#                                   one protocol line each (coord.md), counted
+#                                   one protocol line each (src/EfdDaemon/INTERFACES.md), counted
 #   efd_summary                     the closing "N passed, N failed[, N skipped]"; returns 1 on failure
 #   efd_bookworm_sources            one-line apt sources for bookworm, -updates, -security and
 #                                   -backports on the mirrors this machine already uses

@@ -7,7 +7,7 @@
 #
 #   tests/e2e/run.sh [--kernels "6.1 6.12"] [--soak SECONDS] [--rebuild]
 #       the cases, then a soak (default 120 s, env EFD_SOAK_SECONDS; 0 = none) on each kernel;
-#       PASS:/FAIL: lines "<kernel> <case>", then "N passed, N failed" (coord.md)
+#       PASS:/FAIL: lines "<kernel> <case>", then "N passed, N failed" (src/EfdDaemon/INTERFACES.md)
 #   tests/e2e/run.sh --demo
 #       builds everything (deploy/build.sh), boots the 6.12 VM, starts the daemon, raises
 #       events and shows `journalctl -u efd-daemon` with them handled
