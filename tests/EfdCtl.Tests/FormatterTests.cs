@@ -1,8 +1,8 @@
 using System.Text.Json;
-using EfdCtl.Control;
+using EfdDaemon.Protocol;
 using EfdCtl.Output;
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Sysfs;
 using EfdCtl.Tests.Fakes;
 
 namespace EfdCtl.Tests;
@@ -12,7 +12,7 @@ public sealed class FormatterTests
     private static readonly DaemonRunFiles Run = new("/run/efd-daemon", 4242, 5);
     private static readonly ModuleFigures NoModule = new("/sys/kernel/efd_lkm", false, null, null, null, null, null, null, null);
 
-    private static StatusReply Sample() => JsonSerializer.Deserialize(FakeDaemon.SampleStatus, ControlJsonContext.Default.StatusReply)!;
+    private static ControlReply Sample() => JsonSerializer.Deserialize(FakeDaemon.SampleStatus, ControlJsonContext.Default.ControlReply)!;
 
     private static string Event(string json) =>
         EventFormatter.Format(JsonSerializer.Deserialize(json, ControlJsonContext.Default.ListenEvent)!);
@@ -50,31 +50,31 @@ public sealed class FormatterTests
     [Fact]
     public void StatusSaysWhenTheModuleIsSwitchedOffInConfiguration()
     {
-        StatusReply reply = Sample();
-        reply.Module!.Enabled = false;
+        ControlReply sample = Sample();
+        ControlReply reply = sample with { Module = sample.Module! with { Enabled = false } };
         Assert.Contains("module: not used (Module:Enabled=false)", StatusFormatter.Format(Run, NoModule, reply), StringComparison.Ordinal);
     }
 
     [Fact]
     public void StatusMarksADisabledHandler()
     {
-        StatusReply reply = Sample();
-        reply.Handlers![1].Enabled = false;
+        ControlReply sample = Sample();
+        ControlReply reply = sample with { Handlers = [sample.Handlers![0], sample.Handlers[1] with { Enabled = false }] };
         Assert.Matches(@"\nExecHandler \(disabled\)\s+all\s", StatusFormatter.Format(Run, NoModule, reply));
     }
 
     [Fact]
     public void StatusSaysNoneForAHandlerThatWantsNoKinds()
     {
-        StatusReply reply = Sample();
-        reply.Handlers![1].Kinds = [];
+        ControlReply sample = Sample();
+        ControlReply reply = sample with { Handlers = [sample.Handlers![0], sample.Handlers[1] with { Kinds = [] }] };
         Assert.Matches(@"\nExecHandler\s+none\s", StatusFormatter.Format(Run, NoModule, reply));
     }
 
     [Fact]
     public void StatusSurvivesAMinimalReply()
     {
-        string text = StatusFormatter.Format(Run, NoModule, new StatusReply { Ok = true });
+        string text = StatusFormatter.Format(Run, NoModule, new ControlReply { Ok = true });
         Assert.Contains("efd-daemon ? (pid 4242) running", text, StringComparison.Ordinal);
         Assert.Contains("handlers: none", text, StringComparison.Ordinal);
         Assert.Contains("plugins: none", text, StringComparison.Ordinal);
@@ -99,9 +99,9 @@ public sealed class FormatterTests
     [Theory]
     [InlineData("""{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"index":1,"batch":3}""", "TRIGGER seq=12 index=1 batch=3")]
     [InlineData("""{"seq":13,"kind":"NETDEV","kindId":3,"ifname":"dummy0","ifindex":4,"netdevEvent":"UP","flags":4099}""", "NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003")]
-    [InlineData("""{"seq":14,"kind":"NETDEV","ifname":"eth0","netdevEvent":2}""", "NETDEV seq=14 ifname=eth0 DOWN")]
+    [InlineData("""{"seq":14,"kind":"NETDEV","ifname":"eth0","netdevEvent":"8"}""", "NETDEV seq=14 ifname=eth0 event=8")]
     [InlineData("""{"seq":15,"kind":"MODULE","module":"dummy","state":"LIVE"}""", "MODULE seq=15 module=dummy LIVE")]
-    [InlineData("""{"seq":16,"kind":"MODULE","module":"dummy","state":2}""", "MODULE seq=16 module=dummy GOING")]
+    [InlineData("""{"seq":16,"kind":"MODULE","module":"dummy","state":"7"}""", "MODULE seq=16 module=dummy state=7")]
     [InlineData("""{"seq":17,"kind":"TICK","tick":9}""", "TICK seq=17 tick=9")]
     [InlineData("""{"seq":1,"kind":"ATTACHED","pid":100,"fd":4}""", "ATTACHED seq=1 pid=100 fd=4")]
     [InlineData("""{"seq":0,"kind":"SIGNAL","kindId":0,"count":3}""", "SIGNAL seq=0 count=3")]

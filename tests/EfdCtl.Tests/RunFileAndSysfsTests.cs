@@ -1,5 +1,5 @@
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Sysfs;
 using EfdCtl.Tests.Fakes;
 
 namespace EfdCtl.Tests;

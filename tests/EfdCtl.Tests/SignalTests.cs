@@ -108,7 +108,7 @@ public sealed class SignalTests
     [Fact]
     public void ErrnoExceptionsCarryTheSyscallName()
     {
-        var e = new Interop.ErrnoException("pidfd_getfd", Interop.Errno.EPERM);
+        var e = new EfdDaemon.Interop.ErrnoException("pidfd_getfd", EfdDaemon.Interop.Errno.EPERM);
         Assert.Equal("pidfd_getfd", e.Syscall);
         Assert.True(e.IsPermissionDenied);
         Assert.StartsWith("pidfd_getfd: ", e.Message, StringComparison.Ordinal);

@@ -54,7 +54,7 @@ public sealed class StatusAgainstFakeDaemonTests
     public async Task AnErrorReplyExitsOneWithTheDaemonsReason()
     {
         using var dir = new TempDirectory();
-        await using var daemon = new FakeDaemon(dir) { StatusReply = """{"ok":false,"error":"dispatcher is stopping"}""" };
+        await using var daemon = new FakeDaemon(dir) { ControlReply = """{"ok":false,"error":"dispatcher is stopping"}""" };
         CtlResult r = await Status(daemon);
 
         Assert.Equal(ExitCodes.Failed, r.ExitCode);
@@ -65,7 +65,7 @@ public sealed class StatusAgainstFakeDaemonTests
     public async Task AReplyThatIsNotJsonExitsOne()
     {
         using var dir = new TempDirectory();
-        await using var daemon = new FakeDaemon(dir) { StatusReply = "hello" };
+        await using var daemon = new FakeDaemon(dir) { ControlReply = "hello" };
         CtlResult r = await Status(daemon);
 
         Assert.Equal(ExitCodes.Failed, r.ExitCode);
@@ -76,7 +76,7 @@ public sealed class StatusAgainstFakeDaemonTests
     public async Task ADaemonThatNeverRepliesTimesOutWithExitOne()
     {
         using var dir = new TempDirectory();
-        await using var daemon = new FakeDaemon(dir) { StatusReply = null };
+        await using var daemon = new FakeDaemon(dir) { ControlReply = null };
         CtlResult r = await Ctl.RunAsync(["status", "--run-dir", dir.Path], new Dictionary<string, string>(), CancellationToken.None,
             replyTimeout: TimeSpan.FromMilliseconds(200));
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using EfdCtl.Cli;
+using EfdDaemon;
 
 namespace EfdCtl.Commands;
 
@@ -8,7 +9,7 @@ namespace EfdCtl.Commands;
 internal static class CheckConfigCommand
 {
     public const string DaemonVariable = "EFD_DAEMON";
-    public const string InstalledDaemon = "/usr/lib/efd-daemon/efd-daemon";
+    public const string InstalledDaemon = InstalledLayout.DaemonPath;
 
     public static async Task<int> RunAsync(CtlCommand command, CtlContext context, CancellationToken cancellationToken)
     {
@@ -41,8 +42,8 @@ internal static class CheckConfigCommand
 
         return process.ExitCode switch
         {
-            0 => ExitCodes.Ok,
-            1 => ExitCodes.InvalidConfiguration,
+            DaemonExitCodes.Ok => ExitCodes.Ok,
+            DaemonExitCodes.InvalidConfiguration => ExitCodes.InvalidConfiguration,
             int other => throw CtlException.Failed($"{daemon} --check-config failed (exit status {other})"),
         };
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EfdCtl.Cli;
 using EfdCtl.Control;
+using EfdDaemon.Protocol;
 using EfdCtl.Output;
 using EfdCtl.RunFiles;
 

@@ -1,7 +1,9 @@
 using EfdCtl.Cli;
 using EfdCtl.Interop;
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Interop;
+using EfdDaemon.RunFiles;
+using EfdDaemon.Sysfs;
 
 namespace EfdCtl.Commands;
 
@@ -27,7 +29,7 @@ internal static class SignalCommand
         }
 
         int fd = run.EventFd ?? throw CtlException.NotRunning(
-            $"no {Path.Combine(run.Directory, DaemonRunFiles.EventFdFileName)}");
+            $"no {Path.Combine(run.Directory, RunDirectory.EventFdFile)}");
         WriteEventfd(run.Pid, fd, n, context.IsRoot);
         string why = module.Present ? "the module is not attached to it" : "the module is not loaded";
         context.Out.WriteLine($"signal: wrote {n} to efd-daemon's eventfd (pid {run.Pid}, fd {fd}) through pidfd_getfd ({why})");
@@ -71,7 +73,7 @@ internal static class SignalCommand
                     CtlException.Failed($"fd {fd} is not open in efd-daemon (pid {pid}): stale run file?"),
                 { Errno: Errno.ENOSYS } =>
                     CtlException.Failed($"{e.Syscall} is not available (Linux 5.6 or later is needed)"),
-                { Syscall: "write", Errno: Errno.EAGAIN } =>
+                { Syscall: "write(eventfd)", Errno: Errno.EAGAIN } =>
                     CtlException.Failed($"efd-daemon's eventfd counter cannot take {n} more now (is the daemon reading?)"),
                 _ => CtlException.Failed($"signalling efd-daemon (pid {pid}, fd {fd}) failed: {e.Message}"),
             };

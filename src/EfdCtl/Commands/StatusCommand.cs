@@ -1,8 +1,9 @@
 using EfdCtl.Cli;
 using EfdCtl.Control;
+using EfdDaemon.Protocol;
 using EfdCtl.Output;
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Sysfs;
 
 namespace EfdCtl.Commands;
 
@@ -17,7 +18,7 @@ internal static class StatusCommand
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(context.ReplyTimeout);
         string raw;
-        StatusReply reply;
+        ControlReply reply;
         try
         {
             await using ControlClient client = await ControlClient.ConnectAsync(run.SocketPath, context.IsRoot, timeout.Token);

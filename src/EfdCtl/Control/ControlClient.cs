@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using EfdDaemon.Protocol;
 
 namespace EfdCtl.Control;
 
@@ -47,21 +48,21 @@ internal sealed class ControlClient : IAsyncDisposable
     }
 
     /// <summary>Sends <c>{"cmd":"status"}</c> and returns the raw reply line and its parsed form.</summary>
-    public async Task<(string Raw, StatusReply Reply)> StatusAsync(CancellationToken cancellationToken)
+    public async Task<(string Raw, ControlReply Reply)> StatusAsync(CancellationToken cancellationToken)
     {
-        await SendAsync(new ControlRequest("status"), cancellationToken);
+        await SendAsync(new ControlRequest(ControlRequest.Status), cancellationToken);
         string line = await ReadLineAsync(cancellationToken)
             ?? throw CtlException.NotRunning("it closed the control connection without replying");
-        return (line, Parse(line, ControlJsonContext.Default.StatusReply));
+        return (line, Parse(line, ControlJsonContext.Default.ControlReply));
     }
 
     /// <summary>Sends <c>{"cmd":"listen"}</c>, checks the acknowledgement and yields each event line as received.</summary>
     public async IAsyncEnumerable<string> ListenAsync(IReadOnlyList<string> kinds, Action? acknowledged, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await SendAsync(new ControlRequest("listen", kinds.Count > 0 ? kinds : null), cancellationToken);
+        await SendAsync(new ControlRequest(ControlRequest.Listen, kinds.Count > 0 ? kinds : null), cancellationToken);
         string ack = await ReadLineAsync(cancellationToken)
             ?? throw CtlException.NotRunning("it closed the control connection without replying");
-        StatusReply reply = Parse(ack, ControlJsonContext.Default.StatusReply);
+        ControlReply reply = Parse(ack, ControlJsonContext.Default.ControlReply);
         if (!reply.Ok)
         {
             throw CtlException.Failed($"efd-daemon refused listen: {reply.Error ?? "no reason given"}");

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text;
-using Tmds.Linux;
+using EfdDaemon.Interop;
 
 namespace EfdCtl.Interop;
 
@@ -16,134 +13,19 @@ namespace EfdCtl.Interop;
 /// </remarks>
 internal static class PidfdEventfdWriter
 {
-    // x86-64 and the generic table (arm64) agree on both numbers.
-    private const int SysPidfdOpen = 434;
-    private const int SysPidfdGetfd = 438;
     private const string EventfdLink = "anon_inode:[eventfd]";
 
     public static void Write(int pid, int targetFd, ulong value)
     {
-        using SafeFdHandle pidfd = PidfdOpen(pid);
-        using SafeFdHandle eventfd = PidfdGetfd(pidfd, targetFd);
-        string target = ReadFdLink(eventfd);
+        using FileDescriptor pidfd = Pidfd.Open(pid);
+        using FileDescriptor eventfd = Pidfd.GetFd(pidfd, targetFd);
+        string target = Fd.DescribeTarget(eventfd);
         if (!string.Equals(target, EventfdLink, StringComparison.Ordinal))
         {
             throw new NotAnEventfdException(pid, targetFd, target);
         }
 
-        WriteCounter(eventfd, value);
-    }
-
-    private static SafeFdHandle PidfdOpen(int pid)
-    {
-        var handle = new SafeFdHandle();
-        long rc = Retry(() => (ssize_t)LibC.syscall(SysPidfdOpen, pid, 0));
-        if (rc < 0)
-        {
-            handle.Dispose();
-            throw ErrnoException.FromLastError("pidfd_open");
-        }
-
-        handle.SetFd(rc);
-        return handle;
-    }
-
-    private static SafeFdHandle PidfdGetfd(SafeFdHandle pidfd, int targetFd)
-    {
-        var handle = new SafeFdHandle();
-        bool added = false;
-        try
-        {
-            pidfd.DangerousAddRef(ref added);
-            int pfd = pidfd.DangerousFd;
-            long rc = Retry(() => (ssize_t)LibC.syscall(SysPidfdGetfd, pfd, targetFd, 0));
-            if (rc < 0)
-            {
-                handle.Dispose();
-                throw ErrnoException.FromLastError("pidfd_getfd");
-            }
-
-            handle.SetFd(rc);
-            return handle;
-        }
-        finally
-        {
-            if (added)
-            {
-                pidfd.DangerousRelease();
-            }
-        }
-    }
-
-    private static unsafe string ReadFdLink(SafeFdHandle fd)
-    {
-        bool added = false;
-        try
-        {
-            fd.DangerousAddRef(ref added);
-            byte[] path = Encoding.ASCII.GetBytes(
-                string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{fd.DangerousFd}\0"));
-            byte* buffer = stackalloc byte[256];
-            fixed (byte* p = path)
-            {
-                long n = LibC.readlink(p, buffer, 256);
-                if (n < 0)
-                {
-                    throw ErrnoException.FromLastError("readlink");
-                }
-
-                return Encoding.UTF8.GetString(buffer, (int)n);
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                fd.DangerousRelease();
-            }
-        }
-    }
-
-    private static unsafe void WriteCounter(SafeFdHandle fd, ulong value)
-    {
-        bool added = false;
-        try
-        {
-            fd.DangerousAddRef(ref added);
-            int raw = fd.DangerousFd;
-            ulong v = value;
-            long rc;
-            do
-            {
-                rc = (long)LibC.write(raw, &v, sizeof(ulong));
-            }
-            while (rc < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
-
-            if (rc < 0)
-            {
-                throw ErrnoException.FromLastError("write");
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                fd.DangerousRelease();
-            }
-        }
-    }
-
-    /// <summary>Repeats a call interrupted by a signal (EINTR).</summary>
-    private static long Retry(Func<long> call)
-    {
-        long rc;
-        do
-        {
-            rc = call();
-        }
-        while (rc < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
-
-        return rc;
+        Eventfd.Write(eventfd, value);
     }
 }
 

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EfdDaemon.Interop;
 using Tmds.Linux;
 
 namespace EfdCtl.Interop;
@@ -33,19 +33,15 @@ internal sealed class StandardOutputStream : Stream
             int done = 0;
             while (done < buffer.Length)
             {
-                long n = (ssize_t)LibC.write(StdoutFd, start + done, buffer.Length - done);
+                var op = new WriteOp(start + done, buffer.Length - done);
+                long n = Errno.RetryOnEintr(&WriteOp.Write, ref op);
                 if (n >= 0)
                 {
                     done += (int)n;
                     continue;
                 }
 
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR)
-                {
-                    continue;
-                }
-
+                int errno = Errno.Last;
                 if (errno == Errno.EAGAIN)
                 {
                     WaitWritable(); // stdout inherited O_NONBLOCK (a shared tty or pipe)
@@ -86,5 +82,13 @@ internal sealed class StandardOutputStream : Stream
     {
         var fds = new pollfd { fd = StdoutFd, events = LibC.POLLOUT };
         _ = LibC.poll(&fds, 1, -1); // any outcome: the write is retried and reports a real error
+    }
+
+    private readonly unsafe struct WriteOp(byte* data, int length)
+    {
+        private readonly byte* _data = data;
+        private readonly int _length = length;
+
+        public static long Write(ref WriteOp op) => LibC.write(StdoutFd, op._data, op._length);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using EfdCtl.Control;
+using EfdDaemon.Protocol;
 
 namespace EfdCtl.Output;
 
@@ -29,7 +28,7 @@ internal static class EventFormatter
                 Append(line, "ifname", e.Ifname);
                 if (e.NetdevEvent is { } ev)
                 {
-                    line.Append(' ').Append(NetdevEventName(ev));
+                    line.Append(' ').Append(NameOrNumber(ev, "event"));
                 }
 
                 Append(line, "ifindex", e.Ifindex);
@@ -43,7 +42,7 @@ internal static class EventFormatter
                 Append(line, "module", e.Module);
                 if (e.State is { } st)
                 {
-                    line.Append(' ').Append(ModuleStateName(st));
+                    line.Append(' ').Append(NameOrNumber(st, "state"));
                 }
 
                 break;
@@ -74,31 +73,9 @@ internal static class EventFormatter
         return line.ToString();
     }
 
-    private static string NetdevEventName(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => Clean(value.GetString() ?? ""),
-        JsonValueKind.Number when value.TryGetInt64(out long n) => n switch
-        {
-            1 => "UP",
-            2 => "DOWN",
-            4 => "CHANGE",
-            _ => Invariant($"event={n}"),
-        },
-        _ => value.GetRawText(),
-    };
-
-    private static string ModuleStateName(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => Clean(value.GetString() ?? ""),
-        JsonValueKind.Number when value.TryGetInt64(out long n) => n switch
-        {
-            0 => "LIVE",
-            1 => "COMING",
-            2 => "GOING",
-            _ => Invariant($"state={n}"),
-        },
-        _ => value.GetRawText(),
-    };
+    /// <summary>The daemon sends a value's name (<c>UP</c>), or its number in decimal when it has none: <c>event=8</c>.</summary>
+    private static string NameOrNumber(string value, string key) =>
+        value.Length > 0 && value.All(char.IsAsciiDigit) ? Invariant($"{key}={value}") : Clean(value);
 
     private static string PayloadHex(string base64)
     {

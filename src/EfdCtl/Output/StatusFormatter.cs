@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EfdCtl.Control;
+using EfdDaemon.Protocol;
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Sysfs;
 
 namespace EfdCtl.Output;
 
@@ -11,10 +11,10 @@ internal static class StatusFormatter
 {
     private const string Unknown = "?";
 
-    public static string Format(DaemonRunFiles run, ModuleFigures module, StatusReply reply)
+    public static string Format(DaemonRunFiles run, ModuleFigures module, ControlReply reply)
     {
         var o = new StringBuilder();
-        DaemonInfo daemon = reply.Daemon ?? new DaemonInfo();
+        DaemonReport daemon = reply.Daemon ?? new DaemonReport(null, null, null, null, null);
         o.Append(CultureInfo.InvariantCulture, $"efd-daemon {daemon.Version ?? Unknown} (pid {run.Pid}) running")
             .Append(daemon.StartedAt is null ? "" : $" since {daemon.StartedAt}").Append('\n');
         o.Append(CultureInfo.InvariantCulture, $"  eventfd {N(run.EventFd)} ({daemon.EventfdMode ?? Unknown} mode), config {daemon.ConfigDir ?? Unknown}, run directory {run.Directory}\n");
@@ -31,7 +31,7 @@ internal static class StatusFormatter
         }
 
         o.Append('\n');
-        IReadOnlyList<HandlerInfo> handlers = reply.Handlers ?? [];
+        IReadOnlyList<HandlerReport> handlers = reply.Handlers ?? [];
         if (handlers.Count == 0)
         {
             o.Append("handlers: none\n");
@@ -39,7 +39,7 @@ internal static class StatusFormatter
         else
         {
             var table = new TextTable(("HANDLER", false), ("KINDS", false), ("QUEUE", true), ("HANDLED", true), ("FAILURES", true), ("TIMEOUTS", true), ("DROPPED", true), ("POLICY", false));
-            foreach (HandlerInfo h in handlers)
+            foreach (HandlerReport h in handlers)
             {
                 table.Add(
                     h.Enabled == false ? $"{h.Name ?? Unknown} (disabled)" : h.Name ?? Unknown,
@@ -56,7 +56,7 @@ internal static class StatusFormatter
         }
 
         o.Append('\n');
-        IReadOnlyList<PluginInfo> plugins = reply.Plugins ?? [];
+        IReadOnlyList<PluginReport> plugins = reply.Plugins ?? [];
         if (plugins.Count == 0)
         {
             o.Append("plugins: none\n");
@@ -64,7 +64,7 @@ internal static class StatusFormatter
         else
         {
             var table = new TextTable(("PLUGIN", false), ("STATE", false), ("REASON", false));
-            foreach (PluginInfo p in plugins)
+            foreach (PluginReport p in plugins)
             {
                 table.Add(p.Name ?? Unknown, p.State ?? Unknown, p.Reason ?? "");
             }
@@ -75,7 +75,7 @@ internal static class StatusFormatter
         return o.ToString();
     }
 
-    private static string ModuleLine(DaemonRunFiles run, ModuleFigures module, ModuleInfo? reported)
+    private static string ModuleLine(DaemonRunFiles run, ModuleFigures module, ModuleReport? reported)
     {
         if (!module.Present)
         {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EfdCtl.RunFiles;
-using EfdCtl.Sysfs;
+using EfdDaemon.Sysfs;
 
 namespace EfdCtl.Output;
 

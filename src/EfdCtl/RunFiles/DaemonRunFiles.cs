@@ -1,15 +1,12 @@
 using System.Globalization;
+using EfdDaemon.RunFiles;
 
 namespace EfdCtl.RunFiles;
 
 /// <summary>What the daemon's run directory says: its pid, its eventfd number, its control socket.</summary>
 internal sealed record DaemonRunFiles(string Directory, int Pid, int? EventFd)
 {
-    public const string PidFileName = "pid";
-    public const string EventFdFileName = "efd";
-    public const string SocketFileName = "control.sock";
-
-    public string SocketPath => Path.Combine(Directory, SocketFileName);
+    public string SocketPath => Path.Combine(Directory, RunDirectory.ControlSocketFile);
 
     /// <summary>
     /// Reads <c>pid</c> (required) and <c>efd</c> (optional) from <paramref name="directory"/> and
@@ -17,7 +14,7 @@ internal sealed record DaemonRunFiles(string Directory, int Pid, int? EventFd)
     /// </summary>
     public static DaemonRunFiles Read(string directory, bool isRoot)
     {
-        string pidPath = Path.Combine(directory, PidFileName);
+        string pidPath = Path.Combine(directory, RunDirectory.PidFile);
         string? pidText = ReadFile(pidPath, isRoot)
             ?? throw CtlException.NotRunning($"no {pidPath}");
         int pid = ParsePositive(pidText, pidPath, allowZero: false);
@@ -26,7 +23,7 @@ internal sealed record DaemonRunFiles(string Directory, int Pid, int? EventFd)
             throw CtlException.NotRunning($"stale {pidPath}: no process {pid}");
         }
 
-        string efdPath = Path.Combine(directory, EventFdFileName);
+        string efdPath = Path.Combine(directory, RunDirectory.EventFdFile);
         string? efdText = ReadFile(efdPath, isRoot);
         int? efd = efdText is null ? null : ParsePositive(efdText, efdPath, allowZero: true);
         return new DaemonRunFiles(directory, pid, efd);

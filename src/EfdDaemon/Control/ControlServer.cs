@@ -18,15 +18,13 @@ internal sealed class ControlServer(
     StatusReport status,
     ILogger<ControlServer> logger) : IHostedService, IEventSink, IDisposable
 {
-    public const string SocketFileName = "control.sock";
-
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private ListenClient[] _listeners = [];
     private Socket? _listener;
     private Task? _acceptLoop;
 
-    public string SocketPath => Path.Combine(options.Value.RunDirectory, SocketFileName);
+    public string SocketPath => Path.Combine(options.Value.RunDirectory, RunFiles.RunDirectory.ControlSocketFile);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

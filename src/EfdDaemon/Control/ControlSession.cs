@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using EfdDaemon.Events;
 using EfdDaemon.Logging;
+using EfdDaemon.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Control;
@@ -26,7 +27,7 @@ internal sealed class ControlSession(Socket socket, ControlServer server, Status
                 {
                     if (line.Length > MaxRequestLength)
                     {
-                        await ReplyErrorAsync(stream, "request too long", stopping).ConfigureAwait(false);
+                        await ReplyAsync(stream, ControlReply.Failure("request too long"), stopping).ConfigureAwait(false);
                         return;
                     }
 
@@ -46,46 +47,48 @@ internal sealed class ControlSession(Socket socket, ControlServer server, Status
     /// <summary>Handles one request; returns <see langword="false"/> when the session is over.</summary>
     private async Task<bool> HandleAsync(string line, Stream stream, StreamReader reader, CancellationToken stopping)
     {
-        string? cmd;
-        KindFilter kinds = KindFilter.All;
+        ControlRequest? request;
         try
         {
-            using JsonDocument request = JsonDocument.Parse(line);
-            cmd = request.RootElement.TryGetProperty("cmd", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            if (request.RootElement.TryGetProperty("kinds", out JsonElement k) && k.ValueKind == JsonValueKind.Array)
-            {
-                var list = new List<EventKind>();
-                foreach (JsonElement item in k.EnumerateArray())
-                {
-                    string? text = item.ValueKind == JsonValueKind.String ? item.GetString() : item.GetRawText();
-                    if (!EventKindNames.TryParse(text, out EventKind kind))
-                    {
-                        await ReplyErrorAsync(stream, $"unknown kind '{text}'", stopping).ConfigureAwait(false);
-                        return true;
-                    }
-
-                    list.Add(kind);
-                }
-
-                kinds = KindFilter.From(list);
-            }
+            request = JsonSerializer.Deserialize(line, ControlJsonContext.Default.ControlRequest);
         }
         catch (JsonException)
         {
-            await ReplyErrorAsync(stream, "invalid JSON", stopping).ConfigureAwait(false);
+            await ReplyAsync(stream, ControlReply.Failure("invalid JSON"), stopping).ConfigureAwait(false);
             return true;
         }
 
-        switch (cmd)
+        KindFilter kinds = KindFilter.All;
+        if (request?.Kinds is { } names)
         {
-            case "status":
-                await WriteLineAsync(stream, status.Write, stopping).ConfigureAwait(false);
+            var list = new List<EventKind>(names.Count);
+            foreach (string name in names)
+            {
+                if (!EventKindNames.TryParse(name, out EventKind kind))
+                {
+                    await ReplyAsync(stream, ControlReply.Failure($"unknown kind '{name}'"), stopping).ConfigureAwait(false);
+                    return true;
+                }
+
+                list.Add(kind);
+            }
+
+            kinds = KindFilter.From(list);
+        }
+
+        switch (request?.Cmd)
+        {
+            case ControlRequest.Status:
+                await ReplyAsync(stream, status.Build(), stopping).ConfigureAwait(false);
                 return true;
-            case "listen":
+            case ControlRequest.Listen:
                 await ListenAsync(stream, reader, kinds, stopping).ConfigureAwait(false);
                 return false;
-            default:
-                await ReplyErrorAsync(stream, cmd is null ? "missing \"cmd\"" : $"unknown command '{cmd}'", stopping).ConfigureAwait(false);
+            case null:
+                await ReplyAsync(stream, ControlReply.Failure("missing \"cmd\""), stopping).ConfigureAwait(false);
+                return true;
+            case string cmd:
+                await ReplyAsync(stream, ControlReply.Failure($"unknown command '{cmd}'"), stopping).ConfigureAwait(false);
                 return true;
         }
     }
@@ -100,13 +103,7 @@ internal sealed class ControlSession(Socket socket, ControlServer server, Status
         server.AddListener(client);
         try
         {
-            await WriteLineAsync(stream, static w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("ok", true);
-                w.WriteBoolean("listening", true);
-                w.WriteEndObject();
-            }, closed.Token).ConfigureAwait(false);
+            await ReplyAsync(stream, new ControlReply { Ok = true, Listening = true }, closed.Token).ConfigureAwait(false);
             byte[] payload = new byte[KernelEvent.MaxPayloadLength];
             while (await client.Reader.WaitToReadAsync(closed.Token).ConfigureAwait(false))
             {
@@ -115,12 +112,7 @@ internal sealed class ControlSession(Socket socket, ControlServer server, Status
                     long skipped = client.TakeSkipped();
                     if (skipped > 0)
                     {
-                        await WriteLineAsync(stream, w =>
-                        {
-                            w.WriteStartObject();
-                            w.WriteNumber("skipped", skipped);
-                            w.WriteEndObject();
-                        }, closed.Token).ConfigureAwait(false);
+                        await WriteLineAsync(stream, w => JsonSerializer.Serialize(w, new ListenEvent { Skipped = skipped }, ControlJsonContext.Default.ListenEvent), closed.Token).ConfigureAwait(false);
                     }
 
                     await WriteLineAsync(stream, w => EventJson.Write(w, record, payload), closed.Token).ConfigureAwait(false);
@@ -151,14 +143,8 @@ internal sealed class ControlSession(Socket socket, ControlServer server, Status
         await closed.CancelAsync().ConfigureAwait(false);
     }
 
-    private Task ReplyErrorAsync(Stream stream, string error, CancellationToken stopping) =>
-        WriteLineAsync(stream, w =>
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("ok", false);
-            w.WriteString("error", error);
-            w.WriteEndObject();
-        }, stopping);
+    private Task ReplyAsync(Stream stream, ControlReply reply, CancellationToken stopping) =>
+        WriteLineAsync(stream, w => JsonSerializer.Serialize(w, reply, ControlJsonContext.Default.ControlReply), stopping);
 
     private async Task WriteLineAsync(Stream stream, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {

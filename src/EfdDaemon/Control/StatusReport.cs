@@ -1,14 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
 using EfdDaemon.Events;
 using EfdDaemon.Hosting;
 using EfdDaemon.Kernel;
 using EfdDaemon.Options;
+using EfdDaemon.Protocol;
+using EfdDaemon.Sysfs;
 using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Control;
 
-/// <summary>Writes the <c>status</c> reply (src/EfdDaemon/INTERFACES.md, control socket) from the live objects.</summary>
+/// <summary>Builds the <c>status</c> reply (src/EfdDaemon/INTERFACES.md, control socket) from the live objects.</summary>
 internal sealed class StatusReport(
     DaemonInfo info,
     IOptions<DaemonOptions> daemonOptions,
@@ -17,105 +18,46 @@ internal sealed class StatusReport(
     EventDispatcher dispatcher,
     PluginStatusRegistry plugins)
 {
-    public void Write(Utf8JsonWriter w)
+    public ControlReply Build()
     {
         ModuleFigures? module = moduleLoader.ReadFigures();
         DispatchCounters c = dispatcher.Counters;
-        w.WriteStartObject();
-        w.WriteBoolean("ok", true);
-
-        w.WriteStartObject("daemon");
-        w.WriteNumber("pid", info.Pid);
-        w.WriteString("version", info.Version);
-        w.WriteString("startedAt", info.StartedAt.ToString("O", CultureInfo.InvariantCulture));
-        w.WriteString("eventfdMode", daemonOptions.Value.EventfdMode.ToString());
-        w.WriteString("configDir", info.ConfigDirectory);
-        w.WriteEndObject();
-
-        w.WriteStartObject("module");
-        w.WriteBoolean("enabled", moduleOptions.Value.Enabled);
-        w.WriteBoolean("loaded", module is not null);
-        WriteNumber(w, "attachedPid", module?.AttachedPid);
-        WriteNumber(w, "attachedFd", module?.AttachedFd);
-        w.WriteBoolean("attachedToUs", module?.AttachedPid == info.Pid);
-        WriteNumber(w, "events", module?.Events);
-        WriteNumber(w, "signals", module?.Signals);
-        WriteNumber(w, "dropped", module?.Dropped);
-        WriteNumber(w, "ringSize", module?.RingSize);
-        WriteNumber(w, "abiVersion", module?.AbiVersion);
-        w.WriteEndObject();
-
-        w.WriteStartObject("counters");
-        w.WriteNumber("received", c.Received);
-        w.WriteNumber("dispatched", c.Dispatched);
-        w.WriteNumber("dropped", c.Dropped);
-        w.WriteNumber("kernelDropped", module?.Dropped ?? 0);
-        w.WriteNumber("sequenceGaps", c.SequenceGaps);
-        w.WriteEndObject();
-
-        w.WriteStartArray("handlers");
-        foreach (HandlerSnapshot h in dispatcher.Snapshot())
+        return new ControlReply
         {
-            WriteHandler(w, h);
-        }
-
-        w.WriteEndArray();
-
-        w.WriteStartArray("plugins");
-        foreach (PluginStatus p in plugins.Snapshot())
-        {
-            w.WriteStartObject();
-            w.WriteString("name", p.Name);
-            w.WriteString("path", p.Path);
-            w.WriteString("state", p.State);
-            w.WriteString("reason", p.Reason);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
+            Ok = true,
+            Daemon = new DaemonReport(
+                info.Pid,
+                info.Version,
+                info.StartedAt.ToString("O", CultureInfo.InvariantCulture),
+                daemonOptions.Value.EventfdMode.ToString(),
+                info.ConfigDirectory),
+            Module = new ModuleReport(
+                moduleOptions.Value.Enabled,
+                module is not null,
+                module?.AttachedPid,
+                module?.AttachedFd,
+                module?.AttachedPid == info.Pid,
+                module?.Events,
+                module?.Signals,
+                module?.Dropped,
+                module?.RingSize,
+                module?.AbiVersion),
+            Counters = new CounterReport(c.Received, c.Dispatched, c.Dropped, module?.Dropped ?? 0, c.SequenceGaps),
+            Handlers = [.. dispatcher.Snapshot().Select(Handler)],
+            Plugins = [.. plugins.Snapshot().Select(p => new PluginReport(p.Name, p.Path, p.State, p.Reason))],
+        };
     }
 
-    private static void WriteHandler(Utf8JsonWriter w, HandlerSnapshot h)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", h.Name);
-        if (h.Settings.Kinds.Kinds is { } kinds)
-        {
-            w.WriteStartArray("kinds");
-            foreach (EventKind k in kinds)
-            {
-                w.WriteStringValue(EventKindNames.GetName(k));
-            }
-
-            w.WriteEndArray();
-        }
-        else
-        {
-            w.WriteNull("kinds");
-        }
-
-        w.WriteBoolean("enabled", h.Settings.Enabled);
-        w.WriteNumber("queueCapacity", h.Settings.QueueCapacity);
-        w.WriteNumber("queueLength", h.QueueLength);
-        w.WriteString("policy", h.Settings.Policy.ToString());
-        w.WriteString("timeout", h.Settings.Timeout.ToString("c", CultureInfo.InvariantCulture));
-        w.WriteNumber("handled", h.Handled);
-        w.WriteNumber("failures", h.Failures);
-        w.WriteNumber("timeouts", h.Timeouts);
-        w.WriteNumber("dropped", h.Dropped);
-        w.WriteEndObject();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is long v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
+    private static HandlerReport Handler(HandlerSnapshot h) => new(
+        h.Name,
+        h.Settings.Kinds.Kinds?.Select(EventKindNames.GetName).ToList(),
+        h.Settings.Enabled,
+        h.Settings.QueueCapacity,
+        h.QueueLength,
+        h.Settings.Policy.ToString(),
+        h.Settings.Timeout.ToString("c", CultureInfo.InvariantCulture),
+        h.Handled,
+        h.Failures,
+        h.Timeouts,
+        h.Dropped);
 }

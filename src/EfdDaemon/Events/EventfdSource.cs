@@ -176,8 +176,7 @@ internal sealed class EventfdSource : IDisposable
 
     private void DrainDevice(IEventSink sink, byte[] buffer)
     {
-        int n;
-        while ((n = Fd.Read(_device!, buffer, "read(efd_lkm)")) > 0)
+        while (Fd.TryRead(_device!, buffer, "read(efd_lkm)", out int n) && n > 0)
         {
             DateTimeOffset now = _time.GetUtcNow();
             int records = n / EfdLkmRecord.Size;

@@ -105,7 +105,7 @@ internal sealed class DaemonService(
 
     private void OnReaderFault(Exception exception)
     {
-        Environment.ExitCode = ExitCodes.InternalError;
+        Environment.ExitCode = DaemonExitCodes.InternalError;
         lifetime.StopApplication();
     }
 }

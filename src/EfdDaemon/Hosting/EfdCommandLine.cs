@@ -3,7 +3,7 @@ namespace EfdDaemon.Hosting;
 /// <summary>The daemon's own switches (src/EfdDaemon/INTERFACES.md); everything else goes to configuration as <c>--Section:Key=value</c>.</summary>
 internal sealed record EfdCommandLine(string ConfigDirectory, bool CheckConfig, string? CheckConfigFile, bool ShowVersion, string[] ConfigurationArgs)
 {
-    public const string DefaultConfigDirectory = "/etc/efd-daemon";
+    public const string DefaultConfigDirectory = InstalledLayout.ConfigDirectory;
     public const string ConfigDirectoryVariable = "EFD_CONFIG_DIR";
 
     /// <summary>Reads <paramref name="args"/>; throws <see cref="ArgumentException"/> with a one-line message on a malformed command line.</summary>

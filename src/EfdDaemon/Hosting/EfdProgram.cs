@@ -20,13 +20,13 @@ internal static class EfdProgram
         catch (ArgumentException ex)
         {
             await stderr.WriteLineAsync($"efd-daemon: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
+            return DaemonExitCodes.InvalidConfiguration;
         }
 
         if (commandLine.ShowVersion)
         {
             await stdout.WriteLineAsync($"efd-daemon {DaemonInfo.GetVersion()} (plugin contract {EfdApi.Version})").ConfigureAwait(false);
-            return ExitCodes.Ok;
+            return DaemonExitCodes.Ok;
         }
 
         IHost host;
@@ -40,7 +40,7 @@ internal static class EfdProgram
         {
             // An unreadable or malformed JSON file surfaces here.
             await stderr.WriteLineAsync($"efd-daemon: invalid configuration: {OneLine(ex)}").ConfigureAwait(false);
-            return ExitCodes.InvalidConfiguration;
+            return DaemonExitCodes.InvalidConfiguration;
         }
 
         using (host)
@@ -49,13 +49,13 @@ internal static class EfdProgram
             if (commandLine.CheckConfig)
             {
                 await (errors.Count == 0 ? stdout : stderr).WriteLineAsync(errors.Count == 0 ? "config ok" : string.Join('\n', errors)).ConfigureAwait(false);
-                return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidConfiguration;
+                return errors.Count == 0 ? DaemonExitCodes.Ok : DaemonExitCodes.InvalidConfiguration;
             }
 
             if (errors.Count > 0)
             {
                 await stderr.WriteLineAsync($"efd-daemon: invalid configuration: {string.Join("; ", errors)}").ConfigureAwait(false);
-                return ExitCodes.InvalidConfiguration;
+                return DaemonExitCodes.InvalidConfiguration;
             }
 
             return await RunHostAsync(host, stderr).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal static class EfdProgram
             Log.StartupFailed(logger, ex.Message);
             await stderr.WriteLineAsync($"efd-daemon: {ex.Message}").ConfigureAwait(false);
             await StopAfterFailedStartAsync(host, logger).ConfigureAwait(false);
-            return ExitCodes.StartupFailure;
+            return DaemonExitCodes.StartupFailure;
         }
 #pragma warning disable CA1031 // Last resort: any other failure is an internal error (exit 70).
         catch (Exception ex)
@@ -83,7 +83,7 @@ internal static class EfdProgram
             Log.InternalError(logger, ex);
             await stderr.WriteLineAsync($"efd-daemon: internal error: {OneLine(ex)}").ConfigureAwait(false);
             await StopAfterFailedStartAsync(host, logger).ConfigureAwait(false);
-            return ExitCodes.InternalError;
+            return DaemonExitCodes.InternalError;
         }
 
         try
@@ -97,7 +97,7 @@ internal static class EfdProgram
         {
             Log.InternalError(logger, ex);
             await stderr.WriteLineAsync($"efd-daemon: internal error while stopping: {OneLine(ex)}").ConfigureAwait(false);
-            return ExitCodes.InternalError;
+            return DaemonExitCodes.InternalError;
         }
     }
 

@@ -25,14 +25,8 @@ internal sealed unsafe class Poller : IDisposable
     {
         fixed (NativeMethods.PollFd* p = _pollFds)
         {
-            int rc;
-            do
-            {
-                rc = NativeMethods.Poll(p, (nuint)_pollFds.Length, timeoutMs);
-            }
-            while (rc == -1 && Errno.Last == Errno.EINTR);
-
-            if (rc < 0)
+            var op = new PollOp(p, _pollFds.Length, timeoutMs);
+            if (Errno.RetryOnEintr(&PollOp.Poll, ref op) < 0)
             {
                 throw Errno.Exception("poll");
             }
@@ -59,5 +53,14 @@ internal sealed unsafe class Poller : IDisposable
                 _added[i] = false;
             }
         }
+    }
+
+    private readonly struct PollOp(NativeMethods.PollFd* fds, int count, int timeoutMs)
+    {
+        private readonly NativeMethods.PollFd* _fds = fds;
+        private readonly int _count = count;
+        private readonly int _timeoutMs = timeoutMs;
+
+        public static long Poll(ref PollOp op) => NativeMethods.Poll(op._fds, (nuint)op._count, op._timeoutMs);
     }
 }

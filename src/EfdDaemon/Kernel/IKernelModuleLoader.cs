@@ -1,3 +1,5 @@
+using EfdDaemon.Sysfs;
+
 namespace EfdDaemon.Kernel;
 
 /// <summary>Loads efd_lkm and attaches it to an eventfd; reads its sysfs figures. Swapped for a fake in tests.</summary>
@@ -10,7 +12,3 @@ internal interface IKernelModuleLoader
     /// <summary>Reads the module's figures; <see langword="null"/> when it is not loaded.</summary>
     ModuleFigures? ReadFigures();
 }
-
-/// <summary>The module's sysfs values (null where a file is missing or unreadable).</summary>
-internal sealed record ModuleFigures(
-    long? AttachedPid, long? AttachedFd, long? Events, long? Signals, long? Dropped, long? RingSize, long? AbiVersion);

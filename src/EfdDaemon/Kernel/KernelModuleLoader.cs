@@ -3,6 +3,7 @@ using System.Globalization;
 using EfdDaemon.Hosting;
 using EfdDaemon.Logging;
 using EfdDaemon.Options;
+using EfdDaemon.Sysfs;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Kernel;
@@ -18,18 +19,19 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
     private static readonly TimeSpan ModprobeTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Func<string> _kernelRelease = kernelRelease ?? ReadKernelRelease;
+    private readonly ModuleSysfs _sysfs = new(options.SysfsPath);
 
     public ModuleFigures Attach(int pid, int eventFd)
     {
         string attachText = string.Create(CultureInfo.InvariantCulture, $"{pid} {eventFd}");
-        if (Directory.Exists(options.SysfsPath))
+        if (_sysfs.Present)
         {
             CheckAbi();
             ApplySourceSwitches();
             Log.ModuleAttaching(logger, options.Name, "sysfs attach", pid, eventFd);
             try
             {
-                File.WriteAllText(Path.Combine(options.SysfsPath, "attach"), attachText);
+                File.WriteAllText(_sysfs.AttachPath, attachText);
             }
             catch (IOException ex)
             {
@@ -57,13 +59,8 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
 
     public ModuleFigures? ReadFigures()
     {
-        if (!Directory.Exists(options.SysfsPath))
-        {
-            return null;
-        }
-
-        return new ModuleFigures(Read("attached_pid"), Read("attached_fd"), Read("events"), Read("signals"), Read("dropped"),
-            Read("ring_size"), Read("abi_version"));
+        ModuleFigures figures = _sysfs.Read();
+        return figures.Present ? figures : null;
     }
 
     private void RunModprobe(int pid, int eventFd)
@@ -155,7 +152,7 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
             }
         }
 
-        long? ringSize = Read("ring_size");
+        long? ringSize = _sysfs.ReadNumber(ModuleSysfs.RingSizeFile);
         if (ringSize is not null && ringSize != options.RingSize)
         {
             Log.ModuleRingSizeKept(logger, options.Name, ringSize.Value, options.RingSize);
@@ -164,28 +161,11 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
 
     private void CheckAbi()
     {
-        long? abi = Read("abi_version");
+        long? abi = _sysfs.ReadNumber(ModuleSysfs.AbiVersionFile);
         if (abi is not null && abi != EfdLkmRecord.AbiVersion)
         {
             throw new StartupException(
                 $"{options.Name} speaks ABI version {abi}, this daemon speaks {EfdLkmRecord.AbiVersion}: install matching versions of efd-daemon and efd-lkm-dkms, then reload the module.");
-        }
-    }
-
-    private long? Read(string name)
-    {
-        try
-        {
-            string text = File.ReadAllText(Path.Combine(options.SysfsPath, name)).Trim();
-            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
         }
     }
 

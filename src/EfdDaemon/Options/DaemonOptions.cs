@@ -9,7 +9,7 @@ namespace EfdDaemon.Options;
 internal sealed class DaemonOptions
 {
     public const string SectionName = "Daemon";
-    public const string DefaultRunDirectory = "/run/efd-daemon";
+    public const string DefaultRunDirectory = RunFiles.RunDirectory.Default;
     public const EventfdMode DefaultEventfdMode = EventfdMode.Counter;
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(5);
@@ -24,7 +24,7 @@ internal sealed class DaemonOptions
     public TimeSpan ShutdownTimeout { get; set; } = DefaultShutdownTimeout;
 
     [SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Bound from configuration.")]
-    public string[] PluginDirectories { get; set; } = ["/usr/lib/efd-daemon/plugins", "/usr/local/lib/efd-daemon/plugins"];
+    public string[] PluginDirectories { get; set; } = [InstalledLayout.PackagePluginDirectory, InstalledLayout.LocalPluginDirectory];
 }
 
 [OptionsValidator]

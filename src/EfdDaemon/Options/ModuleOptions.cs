@@ -9,9 +9,9 @@ internal sealed class ModuleOptions : IValidatableObject
 {
     public const string SectionName = "Module";
     public const string DefaultName = "efd_lkm";
-    public const string DefaultModprobe = "/sbin/modprobe";
-    public const string DefaultSysfsPath = "/sys/kernel/efd_lkm";
-    public const string DefaultDevicePath = "/dev/efd_lkm";
+    public const string DefaultModprobe = InstalledLayout.Modprobe;
+    public const string DefaultSysfsPath = Sysfs.ModuleSysfs.DefaultDirectory;
+    public const string DefaultDevicePath = Sysfs.ModuleSysfs.DefaultDevicePath;
     public const int DefaultRingSize = 1024;
     public const int MinRingSize = 2;      // efd_lkm's own bounds (kernel/README.md)
     public const int MaxRingSize = 65536;

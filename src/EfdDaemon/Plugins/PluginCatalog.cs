@@ -20,7 +20,7 @@ internal sealed class PluginCatalog
     public const string SectionName = "Plugins";
 
     public static readonly IReadOnlyList<string> DefaultDirectories =
-        ["/usr/lib/efd-daemon/plugins", "/usr/local/lib/efd-daemon/plugins"];
+        [InstalledLayout.PackagePluginDirectory, InstalledLayout.LocalPluginDirectory];
 
     private readonly IReadOnlyList<string> _directories;
     private readonly PluginFileSecurity _security;

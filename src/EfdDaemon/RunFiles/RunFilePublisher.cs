@@ -5,12 +5,9 @@ namespace EfdDaemon.RunFiles;
 /// <summary>Writes <c>pid</c> and <c>efd</c> into the run directory (one decimal line each, temp + rename) and removes them on clean stop.</summary>
 internal sealed class RunFilePublisher(string runDirectory)
 {
-    public const string PidFileName = "pid";
-    public const string EfdFileName = "efd";
+    public string PidPath => Path.Combine(runDirectory, RunDirectory.PidFile);
 
-    public string PidPath => Path.Combine(runDirectory, PidFileName);
-
-    public string EfdPath => Path.Combine(runDirectory, EfdFileName);
+    public string EfdPath => Path.Combine(runDirectory, RunDirectory.EventFdFile);
 
     /// <summary>Publishes <paramref name="pid"/> and <paramref name="eventFd"/>; creates the directory (0755) if needed.</summary>
     public void Publish(int pid, int eventFd)

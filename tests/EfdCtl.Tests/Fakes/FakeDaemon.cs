@@ -33,7 +33,7 @@ internal sealed class FakeDaemon : IAsyncDisposable
     public string RunDirectory => Directory.Path;
 
     /// <summary>The raw line sent for <c>{"cmd":"status"}</c>; null: never reply.</summary>
-    public string? StatusReply { get; set; } = SampleStatus;
+    public string? ControlReply { get; set; } = SampleStatus;
 
     /// <summary>The acknowledgement sent for <c>{"cmd":"listen"}</c>.</summary>
     public string ListenAck { get; set; } = """{"ok":true,"listening":true}""";
@@ -104,11 +104,11 @@ internal sealed class FakeDaemon : IAsyncDisposable
             return; // the test drives the stream and closes it
         }
 
-        if (request.Contains("\"status\"", StringComparison.Ordinal) && StatusReply is { } reply)
+        if (request.Contains("\"status\"", StringComparison.Ordinal) && ControlReply is { } reply)
         {
             await client.SendAsync(Encoding.UTF8.GetBytes(reply + "\n"), SocketFlags.None);
         }
-        else if (StatusReply is null)
+        else if (ControlReply is null)
         {
             lock (_held)
             {

@@ -81,7 +81,7 @@ public sealed class ControlServerTests
     {
         await using var daemon = new InProcessDaemon();
         await daemon.StartAsync();
-        string path = Path.Combine(daemon.RunDirectory, ControlServer.SocketFileName);
+        string path = Path.Combine(daemon.RunDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         await daemon.StopAsync();
@@ -144,7 +144,7 @@ public sealed class ControlServerTests
     private static async Task<LineClient> ConnectAsync(InProcessDaemon daemon)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(daemon.RunDirectory, ControlServer.SocketFileName)));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(daemon.RunDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile)));
         return new LineClient(socket);
     }
 }

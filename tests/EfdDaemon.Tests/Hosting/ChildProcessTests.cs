@@ -25,7 +25,7 @@ public sealed class ChildProcessTests
         Assert.True(first.Contains("READY=1", StringComparison.Ordinal), $"first datagram: {first}\n{daemon.Output}");
         Assert.Equal($"{daemon.DaemonPid}\n", await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "pid")));
         Assert.True(File.Exists(Path.Combine(daemon.RunDirectory, "efd")));
-        Assert.True(File.Exists(Path.Combine(daemon.RunDirectory, ControlServer.SocketFileName)));
+        Assert.True(File.Exists(Path.Combine(daemon.RunDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile)));
 
         string next;
         while (!(next = await daemon.ReceiveNotifyAsync()).Contains("WATCHDOG=1", StringComparison.Ordinal))
@@ -90,7 +90,7 @@ public sealed class ChildProcessTests
     private static async Task<LineClient> ConnectAsync(string runDirectory)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(runDirectory, ControlServer.SocketFileName)));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(runDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile)));
         return new LineClient(socket);
     }
 

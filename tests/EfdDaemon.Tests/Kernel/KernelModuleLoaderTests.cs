@@ -2,6 +2,7 @@ using System.Globalization;
 using EfdDaemon.Hosting;
 using EfdDaemon.Kernel;
 using EfdDaemon.Options;
+using EfdDaemon.Sysfs;
 using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -19,16 +19,10 @@ internal readonly partial record struct FileStatus(uint OwnerUid, UnixFileMode M
     public static unsafe FileStatus Read(string path)
     {
         StatxBuffer buffer = default;
-        int rc;
-        do
+        var op = new StatxOp(path, &buffer);
+        if (Errno.RetryOnEintr(&StatxOp.Statx, ref op) != 0)
         {
-            rc = NativeMethods.statx(AtFdCwd, path, 0, StatxType | StatxMode | StatxUid, &buffer);
-        }
-        while (rc == -1 && Marshal.GetLastPInvokeError() == 4 /* EINTR */);
-
-        if (rc != 0)
-        {
-            throw new ErrnoException($"statx({path})", Marshal.GetLastPInvokeError());
+            throw Errno.Exception($"statx({path})");
         }
 
         ushort mode = buffer.Mode;
@@ -48,6 +42,15 @@ internal readonly partial record struct FileStatus(uint OwnerUid, UnixFileMode M
 
         [FieldOffset(28)]
         public ushort Mode;
+    }
+
+    private readonly unsafe struct StatxOp(string path, StatxBuffer* buffer)
+    {
+        private readonly string _path = path;
+        private readonly StatxBuffer* _buffer = buffer;
+
+        public static long Statx(ref StatxOp op) =>
+            NativeMethods.statx(AtFdCwd, op._path, 0, StatxType | StatxMode | StatxUid, op._buffer);
     }
 
     private static unsafe partial class NativeMethods

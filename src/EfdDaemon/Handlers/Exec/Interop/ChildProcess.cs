@@ -24,8 +24,6 @@ namespace EfdDaemon.Handlers.Exec.Interop;
 internal sealed unsafe partial class ChildProcess : IDisposable
 {
     private const int SIGKILL = 9;
-    private const int ESRCH = 3;
-    private const int EINTR = 4;
     private const short POSIX_SPAWN_SETSIGDEF = 0x04;
     private const short POSIX_SPAWN_SETSIGMASK = 0x08;
     private const short POSIX_SPAWN_SETSID = 0x80;
@@ -127,16 +125,10 @@ internal sealed unsafe partial class ChildProcess : IDisposable
     public ExitStatus WaitForExit()
     {
         int status = 0;
-        int rc;
-        do
+        var op = new WaitOp(Pid, &status);
+        if (Errno.RetryOnEintr(&WaitOp.Wait, ref op) == -1)
         {
-            rc = waitpid(Pid, &status, 0);
-        }
-        while (rc == -1 && Marshal.GetLastPInvokeError() == EINTR);
-
-        if (rc == -1)
-        {
-            throw new ErrnoException($"waitpid({Pid})", Marshal.GetLastPInvokeError());
+            throw Errno.Exception($"waitpid({Pid})");
         }
 
         Volatile.Write(ref _exited, 1);
@@ -154,7 +146,7 @@ internal sealed unsafe partial class ChildProcess : IDisposable
         }
 
         int errno = Marshal.GetLastPInvokeError();
-        if (errno == ESRCH)
+        if (errno == Errno.ESRCH)
         {
             return false;
         }
@@ -175,6 +167,14 @@ internal sealed unsafe partial class ChildProcess : IDisposable
     }
 
     private static Socket Wrap(int fd) => new(new SafeSocketHandle(fd, ownsHandle: true));
+
+    private readonly struct WaitOp(int pid, int* status)
+    {
+        private readonly int _pid = pid;
+        private readonly int* _status = status;
+
+        public static long Wait(ref WaitOp op) => waitpid(op._pid, op._status, 0);
+    }
 
     private static void Check(int rc, string call)
     {

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EfdDaemon.Interop;
 
-/// <summary>A failed syscall: its name and errno.</summary>
+/// <summary>A failed syscall: its name and errno, like tmds' PlatformException.</summary>
 internal sealed class ErrnoException : IOException
 {
     public ErrnoException(string syscall, int errno)
@@ -33,4 +33,8 @@ internal sealed class ErrnoException : IOException
     public string Syscall { get; }
 
     public int Errno { get; }
+
+    public bool IsPermissionDenied => Errno is Interop.Errno.EPERM or Interop.Errno.EACCES;
+
+    public bool IsNoSuchProcess => Errno == Interop.Errno.ESRCH;
 }

@@ -1,16 +1,16 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace EfdCtl.Control;
+namespace EfdDaemon.Protocol;
 
-/// <summary>Source-generated serialization for the control protocol (trim- and NativeAOT-safe).</summary>
+/// <summary>Source-generated serialization of the control protocol, used by both sides (trim- and NativeAOT-safe).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    ReadCommentHandling = JsonCommentHandling.Skip,
     PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ControlRequest))]
-[JsonSerializable(typeof(StatusReply))]
+[JsonSerializable(typeof(ControlReply))]
 [JsonSerializable(typeof(ListenEvent))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext
 {

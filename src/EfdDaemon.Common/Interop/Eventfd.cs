@@ -26,13 +26,14 @@ internal static unsafe class Eventfd
     public static bool TryRead(FileDescriptor fd, out ulong value)
     {
         ulong v = 0;
-        int n = Fd.Read(fd, new Span<byte>(&v, sizeof(ulong)), "read(eventfd)");
+        bool read = Fd.TryRead(fd, new Span<byte>(&v, sizeof(ulong)), "read(eventfd)", out _);
         value = v;
-        return n == sizeof(ulong);
+        return read;
     }
 
     /// <summary>Adds <paramref name="value"/> to the counter.</summary>
-    /// <exception cref="ErrnoException">EAGAIN when the counter would overflow.</exception>
+    /// <exception cref="ErrnoException">EAGAIN when the counter would overflow (the fd is non-blocking, as
+    /// the daemon's is, also through a <c>pidfd_getfd</c> duplicate).</exception>
     public static void Write(FileDescriptor fd, ulong value)
     {
         if (!Fd.TryWrite(fd, new ReadOnlySpan<byte>(&value, sizeof(ulong)), "write(eventfd)"))

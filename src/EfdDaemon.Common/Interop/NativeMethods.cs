@@ -4,15 +4,12 @@ namespace EfdDaemon.Interop;
 
 /// <summary>The imports Tmds.LibC lacks or that must set errno reliably.</summary>
 /// <remarks>
-/// Tmds.LibC's <c>poll</c> does not preserve errno (notes/facts.md), so poll is imported here with
+/// Tmds.LibC's <c>poll</c> does not preserve errno, so poll is imported here with
 /// <c>SetLastError</c>; Tmds.LibC has no pidfd wrappers, so <c>syscall</c> is imported the same way.
 /// Both leave errno where <see cref="Errno.Last"/> reads it, like Tmds.LibC's own imports.
 /// </remarks>
 internal static unsafe partial class NativeMethods
 {
-    public const long SysPidfdOpen = 434;
-    public const long SysPidfdGetfd = 438;
-
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
     {

@@ -1,0 +1,123 @@
+using System.Text.Json.Serialization;
+
+namespace EfdDaemon.Protocol;
+
+// The control socket's NDJSON messages (src/EfdDaemon/INTERFACES.md, "Control socket"): the daemon
+// writes them and efdctl reads them through the one ControlJsonContext. Every field is optional on
+// read, so a daemon adding fields, or leaving one out, never breaks efdctl. Null is left out when
+// written, except where the contract gives null a meaning ([JsonIgnore(Condition = Never)]).
+
+/// <summary>A request line: <c>{"cmd":"status"}</c> or <c>{"cmd":"listen","kinds":[…]}</c>.</summary>
+internal sealed record ControlRequest(
+    string? Cmd,
+    [property: JsonConverter(typeof(KindListConverter))] IReadOnlyList<string>? Kinds = null)
+{
+    public const string Status = "status";
+    public const string Listen = "listen";
+}
+
+/// <summary>A reply line: a status report, the listen acknowledgement, or an error.</summary>
+internal sealed record ControlReply
+{
+    public bool Ok { get; init; }
+
+    public string? Error { get; init; }
+
+    public bool? Listening { get; init; }
+
+    public DaemonReport? Daemon { get; init; }
+
+    public ModuleReport? Module { get; init; }
+
+    public CounterReport? Counters { get; init; }
+
+    public IReadOnlyList<HandlerReport>? Handlers { get; init; }
+
+    public IReadOnlyList<PluginReport>? Plugins { get; init; }
+
+    public static ControlReply Failure(string error) => new() { Ok = false, Error = error };
+}
+
+internal sealed record DaemonReport(long? Pid, string? Version, string? StartedAt, string? EventfdMode, string? ConfigDir);
+
+/// <summary>The module as the daemon sees it; a figure is null when its sysfs file is missing.</summary>
+internal sealed record ModuleReport(
+    bool? Enabled,
+    bool? Loaded,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? AttachedPid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? AttachedFd,
+    bool? AttachedToUs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Events,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Signals,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Dropped,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? RingSize,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? AbiVersion);
+
+internal sealed record CounterReport(long? Received, long? Dispatched, long? Dropped, long? KernelDropped, long? SequenceGaps);
+
+/// <summary>One handler; <see cref="Kinds"/> null means every kind.</summary>
+internal sealed record HandlerReport(
+    string? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] IReadOnlyList<string>? Kinds,
+    bool? Enabled,
+    long? QueueCapacity,
+    long? QueueLength,
+    string? Policy,
+    string? Timeout,
+    long? Handled,
+    long? Failures,
+    long? Timeouts,
+    long? Dropped);
+
+internal sealed record PluginReport(
+    string? Name,
+    string? Path,
+    string? State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason);
+
+/// <summary>
+/// One line of a <c>listen</c> stream: an event, or <c>{"skipped":N}</c>. The daemon writes event
+/// lines with a hand-written writer of the same shape (Control/EventJson.cs); a test round-trips them.
+/// </summary>
+internal sealed record ListenEvent
+{
+    public long? Skipped { get; init; }
+
+    public ulong? Seq { get; init; }
+
+    public string? Kind { get; init; }
+
+    public long? KindId { get; init; }
+
+    public ulong? Count { get; init; }
+
+    public ulong? KernelTimestampNs { get; init; }
+
+    public string? ReceivedAt { get; init; }
+
+    public string? Payload { get; init; }
+
+    public string? Ifname { get; init; }
+
+    public long? Ifindex { get; init; }
+
+    /// <summary>Gets <c>UP</c>, <c>DOWN</c>, <c>CHANGE</c>, or the notifier number in decimal.</summary>
+    public string? NetdevEvent { get; init; }
+
+    public long? Flags { get; init; }
+
+    public string? Module { get; init; }
+
+    /// <summary>Gets <c>LIVE</c>, <c>COMING</c>, <c>GOING</c>, or the state number in decimal.</summary>
+    public string? State { get; init; }
+
+    public long? Index { get; init; }
+
+    public long? Batch { get; init; }
+
+    public long? Pid { get; init; }
+
+    public long? Fd { get; init; }
+
+    public ulong? Tick { get; init; }
+}
