@@ -1,4 +1,5 @@
 using EfdDaemon.Handlers.Exec;
+using EfdDaemon.Hosting;
 using EfdDaemon.Plugins.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using EfdDaemon.Events;
-using EfdDaemon.Hosting;
 using EfdDaemon.Plugins.Tests.Support;
 
 namespace EfdDaemon.Plugins.Tests;

@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using EfdDaemon.Events;
-using EfdDaemon.Logging;
-using EfdDaemon.Options;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,7 +41,7 @@ internal sealed class ControlServer(
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
             socket.Dispose();
-            throw new Hosting.StartupException($"Cannot create the control socket {path}: {ex.Message}", ex);
+            throw new StartupException($"Cannot create the control socket {path}: {ex.Message}", ex);
         }
 
         _listener = socket;

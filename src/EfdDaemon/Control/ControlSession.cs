@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
 using EfdDaemon.Events;
-using EfdDaemon.Logging;
 using EfdDaemon.Protocol;
 using Microsoft.Extensions.Logging;
 

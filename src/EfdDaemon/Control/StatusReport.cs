@@ -1,8 +1,7 @@
 using System.Globalization;
 using EfdDaemon.Events;
-using EfdDaemon.Hosting;
 using EfdDaemon.Kernel;
-using EfdDaemon.Options;
+using EfdDaemon.Plugins;
 using EfdDaemon.Protocol;
 using EfdDaemon.Sysfs;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,4 @@
-using EfdDaemon.Logging;
 using EfdDaemon.Metrics;
-using EfdDaemon.Options;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Events;

@@ -1,6 +1,5 @@
 using EfdDaemon.Interop;
 using EfdDaemon.Kernel;
-using EfdDaemon.Logging;
 using EfdDaemon.Metrics;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,3 @@
-using EfdDaemon.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Events;

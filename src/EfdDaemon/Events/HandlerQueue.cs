@@ -1,5 +1,4 @@
 using EfdDaemon.Interop;
-using EfdDaemon.Logging;
 using EfdDaemon.Metrics;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using EfdDaemon.Hosting;
-using EfdDaemon.Logging;
-using EfdDaemon.Options;
+using EfdDaemon.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

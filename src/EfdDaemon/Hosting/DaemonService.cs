@@ -1,9 +1,7 @@
 using EfdDaemon.Events;
 using EfdDaemon.Interop;
 using EfdDaemon.Kernel;
-using EfdDaemon.Logging;
 using EfdDaemon.Metrics;
-using EfdDaemon.Options;
 using EfdDaemon.RunFiles;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

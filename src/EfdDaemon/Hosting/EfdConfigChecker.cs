@@ -1,7 +1,7 @@
-using EfdDaemon.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using EfdDaemon.Events;
 
 namespace EfdDaemon.Hosting;
 

@@ -1,6 +1,10 @@
+using EfdDaemon.Configuration;
 using EfdDaemon.Control;
+using EfdDaemon.Events;
 using EfdDaemon.Handlers;
 using EfdDaemon.Handlers.Exec;
+using EfdDaemon.Kernel;
+using EfdDaemon.Logging;
 using EfdDaemon.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,13 +29,12 @@ internal static class EfdHost
         });
         EfdConfiguration.AddSources(builder.Configuration, commandLine);
         IServiceCollection services = builder.Services;
-        services.AddEfdOptions(builder.Configuration);
-        services.AddEfdLogging();
+        services.AddEfdLogging(builder.Configuration);
         services.AddEfdEvents();
-        services.AddEfdKernelModule();
-        services.AddEfdDaemon(Path.GetFullPath(commandLine.ConfigDirectory));
+        services.AddEfdKernelModule(builder.Configuration);
+        services.AddEfdDaemon(builder.Configuration, Path.GetFullPath(commandLine.ConfigDirectory));
         services.AddEfdControlServer();
-        services.AddEfdLogHandler();
+        services.AddEfdLogHandler(builder.Configuration);
         services.AddEfdSystemd();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ReadShutdownTimeout(builder.Configuration) + StopMargin);
 
@@ -44,5 +47,5 @@ internal static class EfdHost
     private static TimeSpan ReadShutdownTimeout(ConfigurationManager configuration) =>
         TimeSpan.TryParse(configuration["Daemon:ShutdownTimeout"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan t) && t >= TimeSpan.Zero
             ? t
-            : Options.DaemonOptions.DefaultShutdownTimeout;
+            : DaemonOptions.DefaultShutdownTimeout;
 }

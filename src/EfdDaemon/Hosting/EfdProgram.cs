@@ -1,4 +1,4 @@
-using EfdDaemon.Logging;
+using EfdDaemon.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using EfdDaemon.Logging;
+using EfdDaemon.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using EfdDaemon.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EfdDaemon.Hosting;
-using EfdDaemon.Logging;
-using EfdDaemon.Options;
 using EfdDaemon.Sysfs;
 using Microsoft.Extensions.Logging;
 

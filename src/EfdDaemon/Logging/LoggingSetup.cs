@@ -1,4 +1,3 @@
-using EfdDaemon.Options;
 using Serilog;
 using Serilog.Events;
 

@@ -1,7 +1,7 @@
 using EfdDaemon.Plugins;
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Logging;
+namespace EfdDaemon;
 
 /// <summary>Plugin lines, event ids 4xxx. <c>{Plugin}</c> becomes the journal field PLUGIN.</summary>
 internal static partial class Log

@@ -1,4 +1,3 @@
-using EfdDaemon.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

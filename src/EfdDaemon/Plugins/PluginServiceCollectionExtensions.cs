@@ -1,4 +1,3 @@
-using EfdDaemon.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,5 +40,18 @@ internal static class PluginServiceCollectionExtensions
             .Where(s => s.Length > 0)
             .ToArray();
         return configured.Length > 0 ? configured : PluginCatalog.DefaultDirectories;
+    }
+
+    /// <summary>The registry the plugin loader reports to, usable while services are still being registered.</summary>
+    public static PluginStatusRegistry GetPluginStatusRegistry(this IServiceCollection services)
+    {
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(PluginStatusRegistry))?.ImplementationInstance is PluginStatusRegistry registry)
+        {
+            return registry;
+        }
+
+        registry = new PluginStatusRegistry();
+        services.AddSingleton(registry);
+        return registry;
     }
 }

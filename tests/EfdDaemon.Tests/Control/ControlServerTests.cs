@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EfdDaemon.Control;
 using EfdDaemon.Hosting;
+using EfdDaemon.Plugins;
 using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using EfdDaemon.Events;
-using EfdDaemon.Options;
 using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;

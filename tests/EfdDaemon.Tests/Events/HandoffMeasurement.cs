@@ -62,9 +62,9 @@ public sealed class HandoffMeasurement(ITestOutputHelper output)
         const int Units = 200_000;
         var handler = new NoOpCounter(Units);
         using var source = new EventfdSource(EventfdMode.Semaphore, TimeProvider.System, NullLogger.Instance);
-        var settings = new Dictionary<string, EfdDaemon.Options.HandlerOptions>
+        var settings = new Dictionary<string, HandlerOptions>
         {
-            ["Counter"] = new() { QueueCapacity = EfdDaemon.Options.HandlerOptions.MaxQueueCapacity },
+            ["Counter"] = new() { QueueCapacity = HandlerOptions.MaxQueueCapacity },
         };
         using var dispatcher = new EventDispatcher([handler], TimeProvider.System, NullLogger.Instance, settings);
         dispatcher.Start();

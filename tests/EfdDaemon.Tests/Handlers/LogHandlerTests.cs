@@ -1,5 +1,4 @@
 using EfdDaemon.Handlers;
-using EfdDaemon.Options;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 

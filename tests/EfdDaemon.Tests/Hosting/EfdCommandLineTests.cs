@@ -1,4 +1,5 @@
-using EfdDaemon.Hosting;
+
+using EfdDaemon.Configuration;
 
 namespace EfdDaemon.Tests.Hosting;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using EfdDaemon.Hosting;
 using EfdDaemon.Kernel;
-using EfdDaemon.Options;
 using EfdDaemon.Sysfs;
 using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -27,7 +27,7 @@ public sealed class JournaldSinkTests : IDisposable
     {
         using (SerilogLoggerFactory factory = Factory())
         {
-            EfdDaemon.Logging.Log.Event(factory.CreateLogger("EfdDaemon.Handlers.LogHandler"), "NETDEV", 12, 1, "netdev dummy0 UP");
+            EfdDaemon.Log.Event(factory.CreateLogger("EfdDaemon.Handlers.LogHandler"), "NETDEV", 12, 1, "netdev dummy0 UP");
         }
 
         Dictionary<string, string> fields = await ReceiveAsync();
@@ -47,7 +47,7 @@ public sealed class JournaldSinkTests : IDisposable
     {
         using (SerilogLoggerFactory factory = Factory())
         {
-            EfdDaemon.Logging.Log.HandlerFailed(factory.CreateLogger("x"), "RateAlert", 7, "TRIGGER", new InvalidOperationException("boom"));
+            EfdDaemon.Log.HandlerFailed(factory.CreateLogger("x"), "RateAlert", 7, "TRIGGER", new InvalidOperationException("boom"));
         }
 
         Dictionary<string, string> fields = await ReceiveAsync();

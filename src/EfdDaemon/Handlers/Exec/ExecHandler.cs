@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using EfdDaemon.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Handlers.Exec;

@@ -1,6 +1,5 @@
+using EfdDaemon.Configuration;
 using EfdDaemon.Events;
-using EfdDaemon.Hosting;
-using EfdDaemon.Options;
 using Microsoft.Extensions.Configuration;
 
 namespace EfdDaemon.Handlers.Exec;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using EfdDaemon.Handlers.Exec.Interop;
-using EfdDaemon.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Handlers.Exec;

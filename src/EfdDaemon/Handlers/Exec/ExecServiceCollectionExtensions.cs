@@ -1,9 +1,9 @@
-using EfdDaemon.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using EfdDaemon.Configuration;
 
 namespace EfdDaemon.Handlers.Exec;
 

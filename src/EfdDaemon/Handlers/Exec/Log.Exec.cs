@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Logging;
+namespace EfdDaemon;
 
 /// <summary>ExecHandler lines, event ids 7xxx. <c>{Rule}</c> becomes the journal field EXEC_RULE.</summary>
 internal static partial class Log

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Configuration;
 
 /// <summary>The configuration sources, in src/EfdDaemon/INTERFACES.md order: the main file, conf.d in ordinal name order, <c>EFD_</c> variables, the command line.</summary>
 internal static class EfdConfiguration

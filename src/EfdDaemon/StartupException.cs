@@ -1,4 +1,4 @@
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon;
 
 /// <summary>A start-up failure with one line for the administrator (exit code 2).</summary>
 internal sealed class StartupException : Exception

@@ -1,7 +1,7 @@
 using EfdDaemon.Events;
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Logging;
+namespace EfdDaemon;
 
 /// <summary>
 /// Every log line of the daemon, with stable event ids grouped by area: lifecycle 1xxx, eventfd

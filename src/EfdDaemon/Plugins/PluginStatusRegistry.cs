@@ -1,4 +1,4 @@
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Plugins;
 
 /// <summary>
 /// What the plugin loader found, for the status reply's <c>plugins</c> array. The plugins code calls

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Configuration;
 
 /// <summary>
 /// <c>conf.d/*.json</c> as one configuration source that lists the directory on every load, so a

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Configuration;
 
 /// <summary>
 /// Something SIGHUP re-applies (handler settings, the log handler's threshold, exec rules). On

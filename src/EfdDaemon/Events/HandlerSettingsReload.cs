@@ -1,8 +1,8 @@
+using EfdDaemon.Configuration;
 using EfdDaemon.Events;
-using EfdDaemon.Options;
 using Microsoft.Extensions.Configuration;
 
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Events;
 
 /// <summary>Re-applies <c>Handlers:*</c> to the dispatcher on SIGHUP.</summary>
 internal sealed class HandlerSettingsReload(EventDispatcher dispatcher) : IConfigReloadable

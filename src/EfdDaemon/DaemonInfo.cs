@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon;
 
 /// <summary>Who this daemon is, for the status reply and the start-up line.</summary>
 internal sealed class DaemonInfo(string configDirectory, TimeProvider time)

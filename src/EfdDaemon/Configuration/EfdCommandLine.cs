@@ -1,4 +1,4 @@
-namespace EfdDaemon.Hosting;
+namespace EfdDaemon.Configuration;
 
 /// <summary>The daemon's own switches (src/EfdDaemon/INTERFACES.md); everything else goes to configuration as <c>--Section:Key=value</c>.</summary>
 internal sealed record EfdCommandLine(string ConfigDirectory, bool CheckConfig, string? CheckConfigFile, bool ShowVersion, string[] ConfigurationArgs)

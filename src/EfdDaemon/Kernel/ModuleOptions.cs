@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Numerics;
 using Microsoft.Extensions.Options;
 
-namespace EfdDaemon.Options;
+namespace EfdDaemon.Kernel;
 
 /// <summary><c>Module</c>: how the daemon loads and attaches efd_lkm. Paths are settable so tests can fake them.</summary>
 internal sealed class ModuleOptions : IValidatableObject

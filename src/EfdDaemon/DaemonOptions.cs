@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using EfdDaemon.Events;
 using Microsoft.Extensions.Options;
 
-namespace EfdDaemon.Options;
+namespace EfdDaemon;
 
 /// <summary><c>Daemon</c>: where the daemon publishes itself and how its eventfd counts.</summary>
 internal sealed class DaemonOptions

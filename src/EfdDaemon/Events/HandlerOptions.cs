@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using EfdDaemon.Events;
 using Microsoft.Extensions.Options;
 
-namespace EfdDaemon.Options;
+namespace EfdDaemon.Events;
 
 /// <summary><c>Handlers:&lt;Name&gt;</c>: one handler's queue and filter; reloadable on SIGHUP.</summary>
 internal sealed class HandlerOptions

@@ -2,7 +2,7 @@ using EfdDaemon.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace EfdDaemon.Options;
+namespace EfdDaemon.Events;
 
 /// <summary>Reads and validates the <c>Handlers</c> section (at start and on SIGHUP) and merges it with each handler's declaration.</summary>
 internal static class HandlerSettingsReader

@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+using EfdDaemon.Configuration;
+using EfdDaemon.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EfdDaemon.Events;
+
+/// <summary>Registers the eventfd reader, the dispatcher, their counters, the meter and the handler settings' reload.</summary>
+internal static class EventsServiceCollectionExtensions
+{
+    public static IServiceCollection AddEfdEvents(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DispatchCounters>();
+        services.TryAddSingleton(sp => new EfdMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new EventfdSource(
+            sp.GetRequiredService<IOptions<DaemonOptions>>().Value.EventfdMode,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventfdSource>(),
+            sp.GetRequiredService<DispatchCounters>(),
+            sp.GetRequiredService<EfdMetrics>()));
+        services.TryAddSingleton(sp => new EventDispatcher(
+            sp.GetServices<IEventHandler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventDispatcher>(),
+            HandlerSettingsReader.Read(sp.GetRequiredService<IConfiguration>(), out IReadOnlyList<string> errors)
+                ?? throw new InvalidOperationException(string.Join("; ", errors)),
+            sp.GetRequiredService<DispatchCounters>(),
+            sp.GetRequiredService<EfdMetrics>()));
+        services.AddSingleton<IConfigReloadable, HandlerSettingsReload>();
+        return services;
+    }
+}
