@@ -73,8 +73,8 @@ def main():
                "events/s = HandleAsync calls (C: read() calls), units/s = counter units consumed, "
                "both counted within the window.\n")
 
-    # DESIGN.md "Figures": the daemon path (inproc) against C, placement by placement.
-    out.append("## Figures (DESIGN.md) — daemon path `inproc` against C, same run, same placement\n")
+    # The figures of the README's benchmark table: the daemon path (inproc) against C, placement by placement.
+    out.append("## Figures — daemon path `inproc` against C, same run, same placement\n")
     out.append("| figure | target | " + " | ".join(p for _, p in PLACEMENTS) + " |")
     out.append("|---|---|" + "---|" * len(PLACEMENTS))
     def fig(label, target, fn):

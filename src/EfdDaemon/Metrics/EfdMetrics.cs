@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace EfdDaemon.Metrics;
 
-/// <summary>The <c>EfdDaemon</c> meter and its instruments (DESIGN.md, Contract 2).</summary>
+/// <summary>The <c>EfdDaemon</c> meter and its instruments (src/EfdDaemon/INTERFACES.md).</summary>
 internal sealed class EfdMetrics : IDisposable
 {
     public const string MeterName = "EfdDaemon";

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace EfdDaemon.Tests.Events;
 
 /// <summary>
-/// The reader-to-handler handoff, measured as an eventfd ping-pong like the C baseline (notes/facts.md):
+/// The reader-to-handler handoff, measured as an eventfd ping-pong like the C baseline (tests/bench/c/efd_pingpong.c):
 /// the test thread signals the daemon's eventfd and waits in poll() on a pong eventfd that the handler
 /// writes. One-way latency is half the round trip. Run alone with
 /// <c>dotnet test tests/EfdDaemon.Tests --filter Category=Perf --logger "console;verbosity=detailed"</c>.
