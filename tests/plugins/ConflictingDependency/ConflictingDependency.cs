@@ -1,17 +1,13 @@
 using Efd.TestDependency;
 using EfdDaemon;
+using EfdDaemon.TestPlugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ConflictingDependency;
 
-public sealed class ConflictingDependencyEntry : IEfdPlugin
+public sealed class ConflictingDependencyEntry : ProbedPlugin<DependencyVersionHandler>
 {
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(sp => new DependencyVersionHandler(sp.GetService<IProgress<string>>()));
-        services.AddEventHandler<DependencyVersionHandler>();
-    }
+    protected override DependencyVersionHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
 }
 
 public sealed class DependencyVersionHandler(IProgress<string>? probe) : IEventHandler

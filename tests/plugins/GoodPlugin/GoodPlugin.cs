@@ -1,17 +1,12 @@
 using EfdDaemon;
+using EfdDaemon.TestPlugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GoodPlugin;
 
-public sealed class GoodPluginEntry : IEfdPlugin
+public sealed class GoodPluginEntry : ProbedPlugin<GoodHandler>
 {
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
-    {
-        string greeting = configuration["Greeting"] ?? "(none)";
-        services.AddSingleton(sp => new GoodHandler(greeting, sp.GetService<IProgress<string>>()));
-        services.AddEventHandler<GoodHandler>();
-    }
+    protected override GoodHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(configuration["Greeting"] ?? "(none)", probe);
 }
 
 public sealed class GoodHandler(string greeting, IProgress<string>? probe) : IEventHandler

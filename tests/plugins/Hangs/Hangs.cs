@@ -1,16 +1,12 @@
 using EfdDaemon;
+using EfdDaemon.TestPlugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hangs;
 
-public sealed class HangsEntry : IEfdPlugin
+public sealed class HangsEntry : ProbedPlugin<HangingHandler>
 {
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(sp => new HangingHandler(sp.GetService<IProgress<string>>()));
-        services.AddEventHandler<HangingHandler>();
-    }
+    protected override HangingHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
 }
 
 public sealed class HangingHandler(IProgress<string>? probe) : IEventHandler

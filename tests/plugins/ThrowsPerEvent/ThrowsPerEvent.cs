@@ -1,16 +1,12 @@
 using EfdDaemon;
+using EfdDaemon.TestPlugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ThrowsPerEvent;
 
-public sealed class ThrowsPerEventEntry : IEfdPlugin
+public sealed class ThrowsPerEventEntry : ProbedPlugin<ThrowingHandler>
 {
-    public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(sp => new ThrowingHandler(sp.GetService<IProgress<string>>()));
-        services.AddEventHandler<ThrowingHandler>();
-    }
+    protected override ThrowingHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
 }
 
 public sealed class ThrowingHandler(IProgress<string>? probe) : IEventHandler
