@@ -129,6 +129,7 @@ maint() { # PACKAGE-ROOT SCRIPT-DIR
 log "staging efd-daemon"
 install -D -m 0644 "$deploy/systemd/efd-daemon.service" "$pkg_daemon/lib/systemd/system/efd-daemon.service"
 install -D -m 0644 "$deploy/config/efd-daemon.json" "$pkg_daemon/etc/efd-daemon/efd-daemon.json"
+install -D -m 0644 "$deploy/bash-completion/efdctl" "$pkg_daemon/usr/share/bash-completion/completions/efdctl"
 mkdir -p "$pkg_daemon/etc/efd-daemon/conf.d"
 for page in "$deploy"/man/*.[1-9]; do
 	sect=${page##*.}
