@@ -6,8 +6,8 @@
 #   deploy/build.sh [--lintian] [--out DIR]
 #
 # 1. publishes the daemon (self-contained, ReadyToRun, linux-x64, on the JIT: NativeAOT cannot
-#    load plugins), efdctl (NativeAOT when it links, else self-contained beside the daemon) and
-#    every sample plugin under src/plugins/ into a staged /usr/lib/efd-daemon;
+#    load plugins) and every sample plugin under src/plugins/ into a staged /usr/lib/efd-daemon,
+#    and efdctl NativeAOT into /usr/sbin (a failed NativeAOT publish fails the build);
 # 2. stages and builds efd-daemon_<ver>_amd64.deb and efd-lkm-dkms_<ver>_all.deb with
 #    `dpkg-deb --root-owner-group` (no debhelper, no network besides NuGet);
 # 3. with --lintian, runs lintian on both and fails on an error (warnings are printed).
@@ -15,7 +15,8 @@
 # The version comes from one place: <Version> in Directory.Build.props.
 # Everything it writes is under artifacts/ (gitignored): artifacts/build (dotnet's bin/obj),
 # artifacts/stage (the package trees), artifacts/packages (the .debs, or --out DIR).
-# Needs: the .NET SDK of global.json, dpkg-dev (dpkg-deb), gzip; clang or gcc for NativeAOT.
+# Needs: the .NET SDK of global.json, dpkg-dev (dpkg-deb), gzip; clang or gcc and zlib1g-dev for
+# the NativeAOT efdctl.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -60,20 +61,15 @@ log "publishing efd-daemon $version (self-contained, ReadyToRun)"
 publish "$root/src/EfdDaemon/EfdDaemon.csproj" -r linux-x64 --self-contained \
 	-p:PublishReadyToRun=true -o "$libdir"
 
+# No fallback: a self-contained efdctl would hide a NativeAOT regression (an AOT-unsafe dependency,
+# a missing linker) behind a bigger, slower binary that needs the daemon's runtime beside it.
 log "publishing efdctl (NativeAOT)"
-if publish "$root/src/EfdCtl/EfdCtl.csproj" -r linux-x64 -p:PublishAot=true \
-	-p:StripSymbols=true -o "$stage/efdctl-aot" >&2 && [ -x "$stage/efdctl-aot/efdctl" ]; then
-	install -D -m 0755 "$stage/efdctl-aot/efdctl" "$pkg_daemon/usr/sbin/efdctl"
-	efdctl_kind=NativeAOT
-else
-	# Same runtime version and RID as the daemon: it shares the daemon's runtime files.
-	log "NativeAOT failed: efdctl goes self-contained beside the daemon"
-	publish "$root/src/EfdCtl/EfdCtl.csproj" -r linux-x64 --self-contained \
-		-p:PublishReadyToRun=true -o "$libdir"
-	mkdir -p "$pkg_daemon/usr/sbin"
-	ln -s ../lib/efd-daemon/efdctl "$pkg_daemon/usr/sbin/efdctl"
-	efdctl_kind=self-contained
+if ! publish "$root/src/EfdCtl/EfdCtl.csproj" -r linux-x64 -p:PublishAot=true \
+	-p:StripSymbols=true -o "$stage/efdctl-aot" >&2 || [ ! -x "$stage/efdctl-aot/efdctl" ]; then
+	log "the NativeAOT publish of efdctl failed (see above; it needs clang or gcc, and zlib1g-dev)"
+	exit 1
 fi
+install -D -m 0755 "$stage/efdctl-aot/efdctl" "$pkg_daemon/usr/sbin/efdctl"
 rm -rf "$stage/efdctl-aot"
 
 plugins=()
@@ -129,6 +125,7 @@ maint() { # PACKAGE-ROOT SCRIPT-DIR
 log "staging efd-daemon"
 install -D -m 0644 "$deploy/systemd/efd-daemon.service" "$pkg_daemon/lib/systemd/system/efd-daemon.service"
 install -D -m 0644 "$deploy/config/efd-daemon.json" "$pkg_daemon/etc/efd-daemon/efd-daemon.json"
+install -D -m 0644 "$deploy/bash-completion/efdctl" "$pkg_daemon/usr/share/bash-completion/completions/efdctl"
 mkdir -p "$pkg_daemon/etc/efd-daemon/conf.d"
 for page in "$deploy"/man/*.[1-9]; do
 	sect=${page##*.}
@@ -165,7 +162,7 @@ deb_daemon=$out/efd-daemon_${version}_amd64.deb
 deb_dkms=$out/efd-lkm-dkms_${version}_all.deb
 dpkg-deb --root-owner-group -Zxz -b "$pkg_daemon" "$deb_daemon" >&2
 dpkg-deb --root-owner-group -Zxz -b "$pkg_dkms" "$deb_dkms" >&2
-log "efdctl: $efdctl_kind; plugins: ${plugins[*]:-none}"
+log "plugins: ${plugins[*]:-none}"
 ls -l "$deb_daemon" "$deb_dkms" >&2
 
 if [ -n "$run_lintian" ]; then

@@ -1,5 +1,5 @@
+using System.CommandLine;
 using EfdCtl.Cli;
-using EfdCtl.Commands;
 
 namespace EfdCtl;
 
@@ -9,40 +9,34 @@ internal static class CtlApp
     /// <summary>Exit code of a command other than listen stopped by SIGINT/SIGTERM (the shell's 128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
+    public const string TryHelp = "Try 'efdctl --help' for more information.";
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CtlContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ParseResult parsed = new CtlCommandLine(context).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // System.CommandLine's wording, efdctl's form: one line, a hint, exit code 2 (its own default is 1).
+            await context.Error.WriteLineAsync($"efdctl: {UsageError.Pick(parsed).Message}");
+            await context.Error.WriteLineAsync(TryHelp);
+            return ExitCodes.Usage;
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = context.Out,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null, // Program.cs owns SIGINT/SIGTERM: they cancel cancellationToken
+        };
         try
         {
-            CtlCommand command = CommandLineParser.Parse(args, context.GetEnvironmentVariable);
-            switch (command.Kind)
-            {
-                case CommandKind.Help:
-                    await context.Out.WriteAsync(HelpText.Usage + "\n");
-                    return ExitCodes.Ok;
-                case CommandKind.Version:
-                    await context.Out.WriteLineAsync(HelpText.Version);
-                    return ExitCodes.Ok;
-                case CommandKind.Status:
-                    return await StatusCommand.RunAsync(command, context, cancellationToken);
-                case CommandKind.Signal:
-                    return SignalCommand.Run(command, context);
-                case CommandKind.CheckConfig:
-                    return await CheckConfigCommand.RunAsync(command, context, cancellationToken);
-                case CommandKind.Listen:
-                    return await ListenCommand.RunAsync(command, context, cancellationToken);
-                default:
-                    throw new InvalidOperationException($"unhandled command {command.Kind}");
-            }
+            return await parsed.InvokeAsync(invocation, cancellationToken);
         }
         catch (CtlException e)
         {
             await context.Error.WriteLineAsync($"efdctl: {e.Message}");
-            if (e.ExitCode == ExitCodes.Usage)
-            {
-                await context.Error.WriteLineAsync(HelpText.TryHelp);
-            }
-
             return e.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -32,8 +32,6 @@ internal sealed class CtlException : Exception
 
     public int ExitCode { get; }
 
-    public static CtlException Usage(string message) => new(ExitCodes.Usage, message);
-
     public static CtlException NotRunning(string why) => new(ExitCodes.NotRunning, $"efd-daemon is not running ({why})");
 
     public static CtlException PermissionDenied(string what, bool isRoot) =>

@@ -17,6 +17,24 @@ public sealed class EfdctlAsAProcessTests
     }
 
     [Fact]
+    public async Task AsAProcessHelpNamesEfdctlInItsUsage()
+    {
+        CtlResult r = await EfdctlProcess.RunAsync(["listen", "--help"]);
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        Assert.Contains("Usage:\n  efdctl listen [options]\n", r.Out, StringComparison.Ordinal);
+        Assert.Equal("", r.Error);
+    }
+
+    [Fact]
+    public async Task AsAProcessAUsageErrorExitsTwoWithOneLineAndAHint()
+    {
+        CtlResult r = await EfdctlProcess.RunAsync(["status", "--frob"]);
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Equal("efdctl: Unrecognized command or argument '--frob'.\nTry 'efdctl --help' for more information.\n", r.Error);
+    }
+
+    [Fact]
     public async Task AsAProcessSignalReachesAnotherProcesssEventfd()
     {
         using var dir = new TempDirectory();

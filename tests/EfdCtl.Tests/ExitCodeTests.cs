@@ -4,20 +4,47 @@ namespace EfdCtl.Tests;
 
 public sealed class ExitCodeTests
 {
-    [Fact]
-    public async Task HelpListsEveryCommandAndEveryExitCode()
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    public async Task HelpListsEveryCommandTheGlobalOptionsAndEveryExitCode(string help)
     {
-        CtlResult r = await Ctl.RunAsync("--help");
+        CtlResult r = await Ctl.RunAsync(help);
         Assert.Equal(0, r.ExitCode);
-        foreach (string text in new[] { "status", "signal [N]", "listen", "check-config [FILE]", "--run-dir DIR", "--sysfs DIR", "--json", "--kind KIND" })
+        Assert.Equal("", r.Error);
+        foreach (string text in new[] { "status", "signal <N>", "listen", "check-config <FILE>", "help", "--run-dir <DIR>", "--sysfs <DIR>", "-h, --help", "--version", "EFD_DAEMON" })
         {
             Assert.Contains(text, r.Out, StringComparison.Ordinal);
         }
 
-        foreach (string code in new[] { "0  success", "1  the operation failed", "2  usage error", "3  efd-daemon is not running", "4  permission denied", "5  check-config: the configuration is invalid" })
+        foreach (string code in new[] { "0    success", "1    the operation failed", "2    usage error", "3    efd-daemon is not running", "4    permission denied", "5    check-config: the configuration is invalid", "130  interrupted" })
         {
             Assert.Contains(code, r.Out, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData("status", new[] { "--json" })]
+    [InlineData("listen", new[] { "--json", "--kind <KIND>", "TRIGGER, NETDEV, MODULE, TICK, ATTACHED, SIGNAL" })]
+    [InlineData("signal", new[] { "[<N>]", "[default: 1]" })]
+    [InlineData("check-config", new[] { "[<FILE>]" })]
+    public async Task ACommandsHelpListsItsOwnOptionsAndTheGlobalOnes(string command, string[] texts)
+    {
+        CtlResult r = await Ctl.RunAsync(command, "--help");
+        Assert.Equal(0, r.ExitCode);
+        foreach (string text in texts.Append("--run-dir <DIR>").Append("--sysfs <DIR>"))
+        {
+            Assert.Contains(text, r.Out, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Exit status:", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpShowsTheDefaultsTheEnvironmentGives()
+    {
+        CtlResult r = await Ctl.RunAsync(["--help"], new Dictionary<string, string> { ["EFD_RUN_DIR"] = "/env/run" }, CancellationToken.None);
+        Assert.Contains("[default: /env/run]", r.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,8 +62,31 @@ public sealed class ExitCodeTests
         Assert.Equal(ExitCodes.Usage, r.ExitCode);
         Assert.Equal("", r.Out);
         Assert.Equal(
-            "efdctl: unknown command 'frobnicate'\nTry 'efdctl --help' for more information.\n",
+            "efdctl: Unrecognized command or argument 'frobnicate'.\nTry 'efdctl --help' for more information.\n",
             r.Error);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "Required command was not provided.")]
+    [InlineData(new[] { "status", "--frob" }, "Unrecognized command or argument '--frob'.")]
+    [InlineData(new[] { "status", "extra" }, "Unrecognized command or argument 'extra'.")]
+    [InlineData(new[] { "signal", "1", "2" }, "Unrecognized command or argument '2'.")]
+    [InlineData(new[] { "signal", "--json" }, "Unrecognized command or argument '--json'.")]
+    [InlineData(new[] { "check-config", "--json" }, "Unrecognized command or argument '--json'.")]
+    [InlineData(new[] { "status", "--kind", "TRIGGER" }, "Unrecognized command or argument '--kind'.")]
+    [InlineData(new[] { "status", "--run-dir" }, "Required argument missing for option: '--run-dir'.")]
+    [InlineData(new[] { "status", "--run-dir=" }, "Required argument missing for option: '--run-dir'.")]
+    [InlineData(new[] { "listen", "--kind" }, "Required argument missing for option: '--kind'.")]
+    [InlineData(new[] { "status", "--json=yes" }, "Unrecognized command or argument 'yes'.")]
+    [InlineData(new[] { "--version", "status" }, "--version option cannot be combined with other arguments.")]
+    [InlineData(new[] { "signal", "0" }, "signal: N must be a whole number from 1 to 18446744073709551614, not '0'")]
+    [InlineData(new[] { "listen", "--kind", "BOGUS" }, "unknown event kind 'BOGUS' (a name such as TRIGGER or NETDEV, USER_0x1234, or a number)")]
+    public async Task MistakesAreUsageErrorsThatSayWhatIsWrong(string[] args, string message)
+    {
+        CtlResult r = await Ctl.RunAsync(args);
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Equal("", r.Out);
+        Assert.Equal($"efdctl: {message}\nTry 'efdctl --help' for more information.\n", r.Error);
     }
 
     [Theory]

@@ -1,22 +1,10 @@
 namespace EfdCtl.Cli;
 
-internal enum CommandKind
-{
-    Help,
-    Version,
-    Status,
-    Signal,
-    CheckConfig,
-    Listen,
-}
-
-/// <summary>One parsed efdctl invocation.</summary>
+/// <summary>One parsed efdctl invocation, as the commands receive it.</summary>
 internal sealed record CtlCommand
 {
     public const string DefaultRunDirectory = "/run/efd-daemon";
     public const string DefaultSysfsDirectory = "/sys/kernel/efd_lkm";
-
-    public required CommandKind Kind { get; init; }
 
     public string RunDirectory { get; init; } = DefaultRunDirectory;
 
