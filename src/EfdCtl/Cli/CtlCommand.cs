@@ -3,8 +3,8 @@ namespace EfdCtl.Cli;
 /// <summary>One parsed efdctl invocation, as the commands receive it.</summary>
 internal sealed record CtlCommand
 {
-    public const string DefaultRunDirectory = "/run/efd-daemon";
-    public const string DefaultSysfsDirectory = "/sys/kernel/efd_lkm";
+    public const string DefaultRunDirectory = EfdDaemon.RunFiles.RunDirectory.Default;
+    public const string DefaultSysfsDirectory = EfdDaemon.Sysfs.ModuleSysfs.DefaultDirectory;
 
     public string RunDirectory { get; init; } = DefaultRunDirectory;
 
