@@ -98,6 +98,7 @@ static struct efd_target *efd_target;
 static atomic64_t efd_signals = ATOMIC64_INIT(0);
 
 static void efd_hup_workfn(struct work_struct *work);
+static void efd_target_changed(void);
 static DECLARE_WORK(efd_hup_work, efd_hup_workfn);
 
 static void efd_signal_deferred(struct irq_work *work);
@@ -253,6 +254,7 @@ static void efd_target_replace(struct efd_target *t)
 	spin_unlock_irqrestore(&efd_target_lock, flags);
 	if (old)
 		efd_target_free(old);
+	efd_target_changed();
 }
 
 static int efd_attach(pid_t pid, int fd)
@@ -416,6 +418,15 @@ static const struct attribute_group efd_attr_group = {
 };
 
 static struct kobject *efd_kobj;
+
+/* attached_pid and attached_fd wake poll() (POLLPRI) when the target changes. */
+static void efd_target_changed(void)
+{
+	if (!efd_kobj)
+		return;
+	sysfs_notify(efd_kobj, NULL, "attached_pid");
+	sysfs_notify(efd_kobj, NULL, "attached_fd");
+}
 
 /* ---- load and unload ---- */
 

@@ -7,8 +7,10 @@
 #
 #   tests/kernel/run.sh [--kernel 6.1|6.12|7]...
 #
-# Output: "PASS: <kernel> <case>" or "FAIL: <kernel> <case> <reason>" per case and kernel,
-# lines starting with '#' for information, and last "N passed, N failed". Exit 1 on any failure.
+# Output (src/EfdDaemon/INTERFACES.md): "PASS: <kernel> <case>" or "FAIL: <kernel> <case>: <reason>"
+# per case and kernel, lines starting with '#' for information, and last "N passed, N failed".
+# Exit 1 on any failure. Inside the guest efd_tests speaks TAP ("ok N case",
+# "not ok N case # reason"); this script translates it.
 # Needs root (apt, chroot, module builds). Build outputs: ${EFD_BUILD:-<repo>/artifacts}/kernel-tests.
 set -uo pipefail
 
@@ -35,7 +37,7 @@ done
 passed=0
 failed=0
 pass() { echo "PASS: $1 $2"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1 $2 $3"; failed=$((failed + 1)); }
+fail() { echo "FAIL: $1 $2: $3"; failed=$((failed + 1)); }
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
@@ -73,6 +75,7 @@ copy_sources() {
 	rm -rf "$1"
 	mkdir -p "$1"
 	(cd "$repo/kernel" && tar cf - --exclude=./tests/efd_tests.c --exclude=./tests/efd_seed.c \
+		--exclude=./tests/efd_test_harness.h --exclude='.checkpatch-*' \
 		--exclude='*.o' --exclude='*.ko' \
 		--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c' --exclude=Module.symvers \
 		--exclude=modules.order .) | (cd "$1" && tar xf -)
@@ -154,11 +157,13 @@ run_kernel() {
 		fail "$k" boot "the guest never ran /init (qemu status $rc)"
 		return
 	fi
+	# TAP: "ok N case" or "not ok N case # reason" (kernel/tests/efd_test_harness.h).
 	for c in "${cases[@]}"; do
-		line=$(grep -m1 -oE "EFD-CASE (PASS|FAIL) $c( .*)?\$" "$log")
+		line=$(grep -m1 -oE "(not )?ok [0-9]+ $c( # .*)?\$" "$log")
 		case "$line" in
-		"EFD-CASE PASS $c") pass "$k" "$c" ;;
-		"EFD-CASE FAIL $c"*) fail "$k" "$c" "${line#EFD-CASE FAIL "$c" }" ;;
+		"ok "*) pass "$k" "$c" ;;
+		"not ok "*" # "*) fail "$k" "$c" "${line#* # }" ;;
+		"not ok "*) fail "$k" "$c" "failed without a reason" ;;
 		*) fail "$k" "$c" "no result (guest hung or crashed; qemu status $rc)" ;;
 		esac
 	done

@@ -24,7 +24,7 @@
 #                                   (124 = timed out)
 #   efd_dmesg_scan LOG              print lines that show a kernel bug; returns 1 if any
 
-EFD_DMESG_BAD='BUG:|WARNING:|Oops|general protection|refcount_t|Call Trace'
+EFD_DMESG_BAD='BUG:|WARNING:|Oops|general protection|refcount_t|Call Trace|soft lockup|rcu.*stall|hung_task'
 
 efd_kid() { echo "${1//./_}"; }
 
