@@ -14,11 +14,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <net/if.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -30,6 +33,7 @@ _Static_assert(offsetof(struct efd_lkm_event, seq) == 0, "seq");
 _Static_assert(offsetof(struct efd_lkm_event, ts_ns) == 8, "ts_ns");
 _Static_assert(offsetof(struct efd_lkm_event, kind) == 16, "kind");
 _Static_assert(offsetof(struct efd_lkm_event, len) == 20, "len");
+_Static_assert(offsetof(struct efd_lkm_event, flags) == 22, "flags");
 _Static_assert(offsetof(struct efd_lkm_event, data) == 24, "data");
 _Static_assert(sizeof(struct efd_lkm_netdev) == 28, "netdev payload");
 _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
@@ -405,8 +409,8 @@ static int link_set(const char *ifname, bool up)
 TEST(load_unattached)
 {
 	static const char *const want[] = {
-		"abi_version", "attach", "attached_fd", "attached_pid", "detach", "dropped",
-		"events", "ring_size", "signals", "trigger",
+		"abi_version", "attach", "attached_fd", "attached_pid", "committed", "detach",
+		"dropped", "dropped_inflight", "events", "ring_size", "signals", "trigger",
 	};
 	struct dirent *de;
 	int found = 0;
@@ -415,11 +419,13 @@ TEST(load_unattached)
 	LOAD_EFD(NULL);
 	ASSERT_EQ(-1, SYSV("attached_pid"));
 	ASSERT_EQ(-1, SYSV("attached_fd"));
-	ASSERT_EQ(1, SYSV("abi_version"));
-	ASSERT_EQ(1024, SYSV("ring_size"));
+	ASSERT_EQ(2, SYSV("abi_version"));
+	ASSERT_EQ(8192, SYSV("ring_size"));
 	ASSERT_EQ(0, SYSV("events"));
 	ASSERT_EQ(0, SYSV("signals"));
+	ASSERT_EQ(0, SYSV("committed"));
 	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
 	d = opendir(SYS);
 	ASSERT_TRUE(d) TH_LOG("opendir " SYS ": %s", strerror(errno));
 	while ((de = readdir(d))) {
@@ -778,6 +784,445 @@ TEST(reader_rules)
 	finish();
 }
 
+/* ---- ABI 2: acknowledged delivery, redelivery, the doorbell ---- */
+
+static int reader_open_rw(void)
+{
+	return open(DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+}
+
+#define OPEN_RW(fd)								\
+	do {									\
+		(fd) = reader_open_rw();					\
+		ASSERT_LE(0, fd) TH_LOG("open " DEV ": %s", strerror(errno));	\
+	} while (0)
+
+/* Writes a commit; 0 or -errno. */
+static int commit(int rfd, uint64_t seq)
+{
+	return write(rfd, &seq, sizeof(seq)) == sizeof(seq) ? 0 : -errno;
+}
+
+/* Opens the device and opts in to acknowledged delivery (a commit of 0). */
+#define OPEN_ACKED(fd)								\
+	do {									\
+		OPEN_RW(fd);							\
+		ASSERT_EQ(0, commit(fd, 0)) TH_LOG("opt in");			\
+	} while (0)
+
+static void expect_seqs(int n, uint64_t first, uint16_t flags)
+{
+	for (int i = 0; i < n; i++) {
+		ASSERT_EQ(first + i, recs[i].seq) TH_LOG("record %d", i);
+		ASSERT_EQ(flags, recs[i].flags) TH_LOG("record %d (seq %llu)", i,
+						       (unsigned long long)recs[i].seq);
+	}
+}
+
+TEST(acked_reader_uncommitted_records_go_to_next_open)
+{
+	uint32_t small = 7;
+	int rfd, n;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, SYSV("committed"));
+	n = drain(rfd);
+	ASSERT_EQ(5, n);
+	expect_seqs(n, 1, 0);
+	ASSERT_EQ(-EINVAL, commit(rfd, 6)) TH_LOG("a commit beyond what was delivered");
+	ASSERT_TRUE(write(rfd, &small, sizeof(small)) < 0 && errno == EINVAL)
+		TH_LOG("a 4-byte commit: %s", strerror(errno));
+	ASSERT_EQ(0, commit(rfd, 3));
+	ASSERT_EQ(3, SYSV("committed"));
+	ASSERT_EQ(0, commit(rfd, 2)) TH_LOG("a commit below the committed one is a no-op");
+	ASSERT_EQ(3, SYSV("committed"));
+	close(rfd);
+
+	/* The next opener gets 4 and 5 again, first, flagged, then what is new. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	ASSERT_EQ(4, n);
+	expect_seqs(2, 4, EFD_LKM_F_REDELIVERED);
+	ASSERT_EQ(6, recs[2].seq);
+	ASSERT_EQ(0, recs[2].flags);
+	ASSERT_EQ(7, recs[3].seq);
+	ASSERT_EQ(0, recs[3].flags);
+	ASSERT_EQ(3, SYSV("committed"));
+	close(rfd);	/* nothing committed: 4..7 stay */
+
+	/* A plain reader sees them without flags, and consumes them by reading. */
+	OPEN_READER(rfd);
+	n = drain(rfd);
+	ASSERT_EQ(4, n);
+	expect_seqs(n, 4, 0);
+	close(rfd);
+	ASSERT_EQ(7, SYSV("committed")) TH_LOG("a plain read consumes");
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records after a plain reader consumed them");
+	close(rfd);
+	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
+	finish();
+}
+
+TEST(acked_reader_committing_everything_leaves_nothing)
+{
+	int rfd, n;
+
+	LOAD_EFD(NULL);
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "3"));
+	ASSERT_EQ(3, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, 3));
+	close(rfd);
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(0, n) TH_LOG("committed records came back");
+	finish();
+}
+
+/* Overwrite counts in dropped_inflight what was delivered and uncommitted, else in dropped. */
+TEST(overwrite_counts_dropped_or_dropped_inflight)
+{
+	int rfd, n;
+
+	LOAD_EFD("ring_size=16");
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "10"));
+	ASSERT_EQ(10, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, 4));
+	/* Kept: 5..10 delivered, uncommitted. 16 more overwrite those 6 first. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "16"));
+	ASSERT_EQ(6, SYSV("dropped_inflight"));
+	ASSERT_EQ(0, SYSV("dropped"));
+	/* Now the ring holds 11..26, undelivered: 4 more overwrite 11..14. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "4"));
+	ASSERT_EQ(4, SYSV("dropped"));
+	ASSERT_EQ(6, SYSV("dropped_inflight"));
+	n = drain(rfd);
+	ASSERT_EQ(16, n);
+	expect_seqs(n, 15, 0);
+	close(rfd);
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(16, n) TH_LOG("15..30 go to the next open()");
+	expect_seqs(n, 15, EFD_LKM_F_REDELIVERED);
+	finish();
+}
+
+/*
+ * A read() whose buffer faults part-way returns what it copied; the record it could not
+ * copy stays unread (it used to be popped and lost, uncounted).
+ */
+TEST(read_fault_keeps_the_record)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct efd_lkm_event *edge;
+	char *map;
+	int rfd;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	edge = (void *)(map + page - sizeof(*edge));
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "3"));
+	ASSERT_EQ(sizeof(*edge), read(rfd, edge, 2 * sizeof(*edge)))
+		TH_LOG("a read into one good record and one unmapped page");
+	ASSERT_EQ(1, edge->seq);
+	ASSERT_TRUE(read(rfd, map + page, sizeof(*edge)) < 0 && errno == EFAULT)
+		TH_LOG("a read into an unmapped page: %s", strerror(errno));
+	ASSERT_EQ(2, drain(rfd)) TH_LOG("the records the faulting reads could not copy");
+	ASSERT_EQ(2, recs[0].seq);
+	ASSERT_EQ(3, recs[1].seq);
+	close(rfd);
+
+	/* The same for an opted-in reader: what faulted is not delivered, so not committable. */
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	ASSERT_EQ(sizeof(*edge), read(rfd, edge, 2 * sizeof(*edge)));
+	ASSERT_EQ(4, edge->seq);
+	ASSERT_EQ(-EINVAL, commit(rfd, 5)) TH_LOG("committing a record that was not copied");
+	ASSERT_EQ(1, drain(rfd));
+	ASSERT_EQ(5, recs[0].seq);
+	ASSERT_EQ(0, commit(rfd, 5));
+	close(rfd);
+	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
+	finish();
+}
+
+/*
+ * The doorbell: while an opted-in reader that has read everything waits, a burst signals
+ * once; a reader that has not caught up is not signalled again; attach always signals; with
+ * the device closed every record signals.
+ */
+TEST(doorbell_once_per_burst_for_a_caught_up_reader)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd;
+	long long s0;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(1, efd_take(efd)) TH_LOG("ATTACHED");
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(1, drain(rfd));
+	s0 = SYSV("signals");
+	ASSERT_EQ(0, sys_write(SYS "trigger", "100"));
+	ASSERT_EQ(s0 + 1, SYSV("signals")) TH_LOG("signals for a 100-record burst");
+	ASSERT_EQ(1, efd_take(efd));
+	ASSERT_EQ(100, drain(rfd));
+	ASSERT_EQ(100, recs[99].seq - recs[0].seq + 1);
+
+	/* Caught up again: the next record signals; one after it, unread, does not. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(s0 + 2, SYSV("signals"));
+	ASSERT_EQ(1, efd_take(efd));
+	/* Attach signals even though the reader has not read those two. */
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", getpid(), efd));
+	ASSERT_EQ(s0 + 3, SYSV("signals"));
+	ASSERT_EQ(1, efd_take(efd));
+	ASSERT_EQ(3, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, recs[2].seq));
+	close(rfd);
+
+	/* Device closed: every record signals, and the counter adds them up. */
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(s0 + 6, SYSV("signals"));
+	ASSERT_EQ(3, efd_take(efd));
+
+	/* A plain reader open: every record signals too (ABI 1). */
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	ASSERT_EQ(s0 + 11, SYSV("signals"));
+	ASSERT_EQ(5, efd_take(efd));
+	close(rfd);
+	finish();
+}
+
+/* The payload of efd_lkm_testmod's records. */
+struct testmod_event {
+	uint32_t n;
+	uint32_t in_hardirq;
+	uint32_t signal_denied;
+};
+
+#define TESTMOD "/sys/module/efd_lkm_testmod/parameters/"
+
+/*
+ * A client module's EPOLLHUP callback on the attached eventfd calls efd_lkm_notify():
+ * eventfd_release() holds that eventfd's wqh.lock with IRQs off and does not set in_eventfd,
+ * so signalling it there deadlocked the CPU. Now the doorbell defers, close() returns.
+ */
+TEST_TIMEOUT(notify_from_epollhup_of_the_attached_eventfd, 30)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, hup;
+	struct testmod_event *e;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "hup_efd", "%d", efd));
+	OPEN_READER(rfd);
+	drain(rfd);
+	ASSERT_EQ(0, close(efd));
+	ASSERT_TRUE(wait_attached(-1, 5000)) TH_LOG("still attached after the eventfd closed");
+	n = read_until(rfd, 0x1003, 1, 5000);
+	close(rfd);
+	hup = find_rec(n, 0, 0x1003);
+	ASSERT_LE(0, hup) TH_LOG("no record from the EPOLLHUP callback (%d records)", n);
+	e = (void *)recs[hup].data;
+	ASSERT_EQ(0, e->signal_denied) TH_LOG("eventfd_release() does not set in_eventfd");
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+}
+
+/*
+ * efd_lkm_notify() from NMI is refused with -EBUSY and makes no record. The NMI is real:
+ * the guest asks the host (tests/vm/qmp.py) for QMP inject-nmi, which the test module's
+ * NMI_UNKNOWN handler takes.
+ */
+TEST_TIMEOUT(notify_from_nmi_refused, 60)
+{
+	long long events;
+	char buf[64] = "";
+	int fd, count = 0, ret = 0;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	fd = open(TESTMOD "nmi", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open nmi: %s", strerror(errno));
+	ASSERT_EQ(1, write(fd, "1", 1)) TH_LOG("arm: %s", strerror(errno));
+	events = SYSV("events");
+	ASSERT_LT(0, pread(fd, buf, sizeof(buf) - 1, 0));
+	printf("EFD-QMP inject-nmi\n");
+	fflush(stdout);
+	ASSERT_TRUE(wait_fd(fd, POLLPRI | POLLERR, 45000))
+		TH_LOG("no NMI within 45 s of asking for QMP inject-nmi");
+	memset(buf, 0, sizeof(buf));
+	ASSERT_LT(0, pread(fd, buf, sizeof(buf) - 1, 0));
+	ASSERT_EQ(2, sscanf(buf, "%d %d", &count, &ret)) TH_LOG("nmi reads '%s'", buf);
+	ASSERT_LE(1, count) TH_LOG("NMIs seen");
+	ASSERT_EQ(-EBUSY, ret) TH_LOG("efd_lkm_notify() in NMI");
+	ASSERT_EQ(events, SYSV("events")) TH_LOG("a record from NMI");
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+}
+
+/* Every number written to sysfs or given as a parameter is refused out of range, whole. */
+TEST(numbers_out_of_range_refused_never_truncated)
+{
+	int self = getpid(), efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), ret;
+	long long wrap = (1LL << 32) + self;	/* truncated to int, it would be our pid */
+	struct {
+		const char *what;
+		char params[128];
+		int err;
+	} loads[] = {
+		{ "pid past int", "", ERANGE },
+		{ "efd past int", "", ERANGE },
+		{ "ring_size past uint", "ring_size=4294967296", ERANGE },
+		{ "ring_size above 65536", "ring_size=131072", EINVAL },
+		{ "tick_ms past uint", "tick_ms=4294967296", ERANGE },
+		{ "tick_ms above 1 h", "tick_ms=3600001", EINVAL },
+		{ "netdev=2", "netdev=2", EINVAL },
+		{ "modules=-1", "modules=-1", EINVAL },
+	};
+	struct {
+		const char *file;
+		char text[64];
+		int err;
+	} writes[] = {
+		{ SYS "attach", "", ERANGE },
+		{ SYS "attach", "", ERANGE },
+		{ SYS "attach", "99999999999999999999 3", ERANGE },
+		{ SYS "trigger", "4294967297", ERANGE },
+		{ SYS "trigger", "65537", EINVAL },
+		{ SYS "trigger", "-1", EINVAL },
+		{ PARAMS "tick_ms", "4294967296", ERANGE },
+		{ PARAMS "tick_ms", "3600001", EINVAL },
+		{ PARAMS "netdev", "2", EINVAL },
+	};
+
+	snprintf(loads[0].params, sizeof(loads[0].params), "pid=%lld efd=%d", wrap, efd);
+	snprintf(loads[1].params, sizeof(loads[1].params), "pid=%d efd=%lld", self,
+		 (1LL << 32) + efd);
+	snprintf(writes[0].text, sizeof(writes[0].text), "%lld %d", wrap, efd);
+	snprintf(writes[1].text, sizeof(writes[1].text), "%d %lld", self, (1LL << 32) + efd);
+	for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+		ret = load("efd_lkm.ko", "%s", loads[i].params);
+		if (ret == 0)
+			unload("efd_lkm");
+		ASSERT_EQ(-loads[i].err, ret) TH_LOG("%s (%s): %s", loads[i].what,
+						    loads[i].params, err_name(ret));
+	}
+	LOAD_EFD(NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(writes); i++) {
+		ret = sys_write(writes[i].file, "%s", writes[i].text);
+		ASSERT_EQ(-writes[i].err, ret) TH_LOG("'%s' > %s: %s", writes[i].text,
+						     writes[i].file, err_name(ret));
+	}
+	ASSERT_EQ(-1, SYSV("attached_pid")) TH_LOG("attached through a truncated number");
+	ASSERT_EQ(0, SYSV("events")) TH_LOG("records from refused writes");
+	ASSERT_EQ(0, sys_read(PARAMS "tick_ms")) TH_LOG("tick_ms changed by a refused write");
+	ASSERT_EQ(0, sys_read(PARAMS "netdev"));
+	finish();
+}
+
+/*
+ * trigger makes up to 65536 records in one write: it must yield the CPU on the way. A
+ * SCHED_FIFO thread on the same CPU measures how late its 1 ms sleeps wake meanwhile.
+ */
+struct latency {
+	volatile int stop;
+	int64_t worst_ns;
+	int64_t wakeups;
+};
+
+static void *latency_thread(void *arg)
+{
+	struct latency *l = arg;
+	struct timespec ms = { 0, 1000000 };
+
+	while (!l->stop) {
+		int64_t t = now_ns(CLOCK_MONOTONIC), late;
+
+		nanosleep(&ms, NULL);
+		late = now_ns(CLOCK_MONOTONIC) - t - 1000000;
+		if (late > l->worst_ns)
+			l->worst_ns = late;
+		l->wakeups++;
+	}
+	return NULL;
+}
+
+static int pin_to_cpu(pthread_t thread, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(thread, sizeof(set), &set);
+}
+
+/* The worst lateness of the sleeper during one 65536-record trigger, and how long it took. */
+static void trigger_beside_sleeper(int64_t *worst, int64_t *took)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+	struct latency l = { 0 };
+	pthread_attr_t attr;
+	pthread_t th;
+	int64_t t0;
+
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED));
+	ASSERT_EQ(0, pthread_attr_setschedpolicy(&attr, SCHED_FIFO));
+	ASSERT_EQ(0, pthread_attr_setschedparam(&attr, &sp));
+	ASSERT_EQ(0, pthread_create(&th, &attr, latency_thread, &l));
+	while (!l.wakeups)
+		sched_yield();	/* until it runs: FIFO on our CPU, so at once */
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "65536"));
+	*took = now_ns(CLOCK_MONOTONIC) - t0;
+	l.stop = 1;
+	pthread_join(th, NULL);
+	*worst = l.worst_ns;
+}
+
+/*
+ * Without a yield in the loop the sleeper is late by the whole burst, every time; the host
+ * (TCG on a shared machine) only ever adds lateness, so the best of three decides.
+ */
+TEST(trigger_burst_yields_the_cpu)
+{
+	int64_t worst, took, best_worst = INT64_MAX, best_took = 0;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, pin_to_cpu(pthread_self(), 0));
+	for (int i = 0; i < 3; i++) {
+		trigger_beside_sleeper(&worst, &took);
+		printf("# trigger 65536 took %lld ms; a 1 ms sleeper on its CPU woke at worst %lld ms late\n",
+		       (long long)(took / 1000000), (long long)(worst / 1000000));
+		if (worst * best_took <= best_worst * took || !best_took) {
+			best_worst = worst;
+			best_took = took;
+		}
+	}
+	ASSERT_LE(20 * 1000000LL, best_took) TH_LOG("a burst too short to tell");
+	ASSERT_GT(best_took / 2, best_worst) TH_LOG("the burst held the CPU (%lld of %lld ms)",
+						    (long long)(best_worst / 1000000),
+						    (long long)(best_took / 1000000));
+	finish();
+}
+
 TEST(rmmod_refused_while_open)
 {
 	int rfd, ret;
@@ -938,15 +1383,6 @@ TEST(tick_ms)
 	finish();
 }
 
-/* The payload of efd_lkm_testmod's records. */
-struct testmod_event {
-	uint32_t n;
-	uint32_t in_hardirq;
-	uint32_t signal_denied;
-};
-
-#define TESTMOD "/sys/module/efd_lkm_testmod/parameters/"
-
 /* Reads the eventfd's counter until it has added up to @want, at most @ms. */
 static long long efd_collect(int efd, long long want, int ms)
 {
@@ -1079,6 +1515,252 @@ TEST(unload_in_every_state)
 	/* the eventfd closed by us while attached, then immediate unload */
 	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	close(efd);
+	finish();
+}
+
+/* ---- stress: every context at once, racing attach, detach, read, commit and unload ---- */
+
+enum { STRESS_TRIGGER, STRESS_ATTACH, STRESS_READ, STRESS_HARDIRQ, STRESS_STATS, STRESS_N };
+
+static void stress_child(int role, int64_t deadline)
+{
+	unsigned int rnd = getpid();
+	int rfd, efd;
+
+	while (now_ns(CLOCK_MONOTONIC) < deadline) {
+		rnd = rnd * 1103515245 + 12345;
+		switch (role) {
+		case STRESS_TRIGGER:
+			sys_write(SYS "trigger", "%u", 1 + (rnd >> 16) % 64);
+			break;
+		case STRESS_ATTACH:
+			efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+			sys_write(SYS "attach", "%d %d", getpid(), efd);
+			efd_take(efd);
+			if (rnd & 0x10000)
+				sys_write(SYS "detach", "1");
+			close(efd);	/* EPOLLHUP: auto-detach, if still attached */
+			break;
+		case STRESS_READ:
+			rfd = reader_open_rw();
+			if (rfd < 0)
+				break;
+			if (rnd & 0x10000)
+				commit(rfd, 0);
+			for (int i = 0; i < 4; i++) {
+				ssize_t got = read(rfd, recs, 16 * sizeof(recs[0]));
+
+				if (got >= (ssize_t)sizeof(recs[0]) && (rnd & 0x20000))
+					commit(rfd, recs[got / sizeof(recs[0]) / 2].seq);
+			}
+			close(rfd);
+			break;
+		case STRESS_HARDIRQ:
+			sys_write(TESTMOD "hardirq", "%u", 1 + (rnd >> 16) % 32);
+			break;
+		case STRESS_STATS:
+			SYSV("committed");
+			SYSV("dropped_inflight");
+			SYSV("attached_pid");
+			sys_write(PARAMS "tick_ms", "%u", (rnd >> 16) % 3);
+			break;
+		}
+	}
+	_exit(0);
+}
+
+/* A round: sources in softirq (tick), hard irq (storm, hardirq) and process context. */
+static void stress_round(int64_t ms)
+{
+	int64_t start = now_ns(CLOCK_MONOTONIC), deadline = start + ms * 1000000LL;
+	pid_t kids[STRESS_N];
+	int status, ret;
+
+	LOAD_EFD("tick_ms=1 ring_size=64");
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "storm", "4"));
+	for (int i = 0; i < STRESS_N; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0)
+			stress_child(i, deadline + ms * 1000000LL / 2);
+	}
+	/* The hard-irq sources switch on and off under the others. */
+	for (int i = 0; now_ns(CLOCK_MONOTONIC) < deadline; i++)
+		sys_write(TESTMOD "storm", "%d", i % 4);
+	ASSERT_EQ(0, unload("efd_lkm_testmod")) TH_LOG("rmmod efd_lkm_testmod");
+	/* Unload races the children's opens, attaches and triggers until it succeeds. */
+	do {
+		ret = unload("efd_lkm");
+	} while (ret == -EWOULDBLOCK || ret == -EAGAIN);
+	ASSERT_EQ(0, ret) TH_LOG("rmmod efd_lkm under load: %s", err_name(ret));
+	for (int i = 0; i < STRESS_N; i++) {
+		ASSERT_EQ(kids[i], waitpid(kids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("stress child %d: status %#x", i, status);
+	}
+}
+
+/* Run with -smp 4 (tests/kernel/run.sh); the dmesg scan afterwards is the verdict. */
+TEST_TIMEOUT(stress_every_context_racing_unload, 120)
+{
+	for (int round = 0; round < 3; round++)
+		stress_round(2500);
+}
+
+/* ---- the module path, measured: ABI 1 behaviour against an opted-in reader ---- */
+
+#define BENCH_BURST	100
+#define BENCH_ROUNDS	201
+/*
+ * The gate: an opted-in reader's module path is never slower than ABI 1's. The target in the
+ * project's design is 2x; under TCG the measured ratio of the fastest bursts is 1.2x-2.2x
+ * (kernel/README.md, "The module-path benchmark"), so 2x is printed as a target, not enforced.
+ */
+#define BENCH_GATE	1.0
+#define BENCH_TARGET	2.0
+
+struct bench_reader {
+	int efd, rfd, ready, done;
+	bool acked;
+	long long goal;		/* total records that end the burst */
+	int64_t done_ns;
+	int wakeups, reads;
+};
+
+/* The daemon's loop: wait on the eventfd, read it, read the device until a short read. */
+static void *bench_reader_thread(void *arg)
+{
+	struct bench_reader *b = arg;
+	struct efd_lkm_event buf[64];
+	uint64_t one = 1, seq = 0;
+	long long total = 0;
+
+	pin_to_cpu(pthread_self(), 1);
+	if (write(b->ready, &one, sizeof(one)) != sizeof(one))
+		return NULL;
+	while (total < b->goal) {
+		ssize_t got;
+
+		if (!wait_fd(b->efd, POLLIN, 10000))
+			return NULL;
+		b->wakeups++;
+		efd_take(b->efd);
+		do {
+			got = read(b->rfd, buf, sizeof(buf));
+			b->reads++;
+			if (got > 0) {
+				total += got / sizeof(buf[0]);
+				seq = buf[got / sizeof(buf[0]) - 1].seq;
+			}
+		} while (got == sizeof(buf));
+		if (b->acked && seq)
+			commit(b->rfd, seq);
+	}
+	b->done_ns = now_ns(CLOCK_MONOTONIC);
+	if (write(b->done, &one, sizeof(one)) != sizeof(one))
+		return NULL;
+	return NULL;
+}
+
+struct bench_result {
+	int64_t write_ns[BENCH_ROUNDS];	/* the trigger write: the module path */
+	int64_t e2e_ns[BENCH_ROUNDS];	/* until the reader holds the burst */
+	long long signals;
+	int wakeups, reads;
+};
+
+/*
+ * One burst: the reader waits on the eventfd, the writer triggers 100 records in one write()
+ * (timed alone: the file is open already), the reader reads them all.
+ */
+static void bench_burst(int efd, bool acked, struct bench_result *res, int round)
+{
+	struct bench_reader b = { .efd = efd, .acked = acked, .goal = BENCH_BURST };
+	char text[16];
+	int64_t t0, t1;
+	long long s0;
+	pthread_t th;
+	int n, tfd;
+
+	OPEN_RW(b.rfd);
+	if (acked)
+		ASSERT_EQ(0, commit(b.rfd, 0));
+	n = drain(b.rfd);	/* what the last burst's reader left: ATTACHED at first */
+	if (acked && n > 0)
+		ASSERT_EQ(0, commit(b.rfd, recs[n - 1].seq));
+	efd_take(efd);
+	b.ready = eventfd(0, EFD_CLOEXEC);
+	b.done = eventfd(0, EFD_CLOEXEC);
+	tfd = open(SYS "trigger", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, tfd);
+	n = snprintf(text, sizeof(text), "%d", BENCH_BURST);
+	ASSERT_EQ(0, pthread_create(&th, NULL, bench_reader_thread, &b));
+	ASSERT_TRUE(wait_fd(b.ready, POLLIN, 5000));
+	s0 = SYSV("signals");
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(n, write(tfd, text, n));
+	t1 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_TRUE(wait_fd(b.done, POLLIN, 10000)) TH_LOG("the reader did not get the burst");
+	pthread_join(th, NULL);
+	res->write_ns[round] = t1 - t0;
+	res->e2e_ns[round] = b.done_ns - t0;
+	res->signals += SYSV("signals") - s0;
+	res->wakeups += b.wakeups;
+	res->reads += b.reads;
+	close(tfd);
+	close(b.ready);
+	close(b.done);
+	close(b.rfd);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int64_t median(int64_t *v)
+{
+	qsort(v, BENCH_ROUNDS, sizeof(v[0]), cmp_i64);
+	return v[BENCH_ROUNDS / 2];
+}
+
+/* Prints a reader's figures; returns its records/s over the fastest burst. */
+static double bench_report(const char *mode, struct bench_result *r)
+{
+	int64_t w = median(r->write_ns), e = median(r->e2e_ns);
+	double best = BENCH_BURST * 1e9 / r->write_ns[0];
+
+	printf("# EFD-BENCH %s records_per_s=%.0f median_records_per_s=%.0f signals_per_record=%.3f write_min_us=%.1f write_median_us=%.1f delivered_median_us=%.0f wakeups_per_burst=%.1f\n",
+	       mode, best, BENCH_BURST * 1e9 / w,
+	       (double)r->signals / (BENCH_BURST * BENCH_ROUNDS), r->write_ns[0] / 1e3, w / 1e3,
+	       e / 1e3, (double)r->wakeups / BENCH_ROUNDS);
+	return best;
+}
+
+TEST_TIMEOUT(bench_module_path, 120)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct bench_result plain = { 0 }, acked = { 0 };
+	double r1, r2;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(0, pin_to_cpu(pthread_self(), 0));
+	/* Interleaved, so that drift in the host's load touches both alike. */
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		bench_burst(efd, false, &plain, i);
+		bench_burst(efd, true, &acked, i);
+	}
+	r1 = bench_report("abi1", &plain);
+	r2 = bench_report("abi2", &acked);
+	printf("# EFD-BENCH ratio=%.2f median_ratio=%.2f bursts=%d burst=%d\n", r2 / r1,
+	       (double)median(plain.write_ns) / median(acked.write_ns), BENCH_ROUNDS, BENCH_BURST);
+	printf("# EFD-BENCH target %.0fx %s: opted-in %.2fx ABI 1\n", BENCH_TARGET,
+	       r2 >= BENCH_TARGET * r1 ? "met" : "not met", r2 / r1);
+	ASSERT_TRUE(r2 >= BENCH_GATE * r1)
+		TH_LOG("records/s: opted-in %.0f, ABI 1 %.0f: %.2fx, the gate is %.1fx",
+		       r2, r1, r2 / r1, BENCH_GATE);
 	finish();
 }
 
