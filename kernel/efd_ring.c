@@ -101,12 +101,13 @@ int efd_emit(u32 kind, const void *data, u32 len, bool always_ring)
 
 	spin_lock_irqsave(&r->lock, flags);
 	if (r->head - r->tail > r->mask) {
-		if (r->tail < r->next) {
+		/* Delivered and uncommitted, to this open file or to one that closed since. */
+		if (r->tail < r->next || r->tail < r->redeliver_end)
 			r->dropped_inflight++;
-		} else {
+		else
 			r->dropped++;
+		if (r->next == r->tail)
 			r->next++;
-		}
 		r->tail++;
 	}
 	/* An opted-in reader that has not caught up will read this one anyway. */

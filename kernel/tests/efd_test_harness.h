@@ -14,7 +14,8 @@
  * Each case runs in a child process of its own (so an ASSERT may end it from any helper,
  * and a case that hangs is killed at its timeout) and prints one TAP line:
  * "ok N name", or "not ok N name # reason" with the first failure's reason. Before the cases:
- * "TAP version 13" and the plan "1..N"; lines starting with '#' are diagnostics.
+ * "TAP version 13" and the plan "1..N"; lines starting with '#' are diagnostics (each case's
+ * wall time among them).
  * The registration order (the order in the file) is the running order.
  */
 #ifndef _EFD_TEST_HARNESS_H
@@ -32,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EFD_TEST_TIMEOUT_DEFAULT	30	/* seconds, under TCG */
@@ -243,11 +245,17 @@ static inline int efd_test_main(int argc, char **argv, int first, void (*after_e
 		n += efd_test_wanted(t->name, argc, argv, first);
 	printf("TAP version 13\n1..%d\n", n);
 	for (t = efd_tests_head; t; t = t->next) {
+		struct timespec t0, t1;
+
 		if (!efd_test_wanted(t->name, argc, argv, first))
 			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		efd_test_run(t);
 		if (after_each)
 			after_each();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("# %s: %.2f s\n", t->name,
+		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 		i++;
 		if (efd_result->failed) {
 			failed++;

@@ -33,5 +33,5 @@ checkpatch -f --summary-file --no-signoff \
 	include/efd_lkm.h \
 	include/uapi/efd_lkm.h example/efd_lkm_example.c tests/module/efd_lkm_testmod.c || rc=$?
 echo "# user-space test programs (informational)"
-checkpatch --terse -f --summary-file tests/efd_tests.c tests/efd_seed.c || true
+checkpatch --terse -f --summary-file tests/efd_tests.c tests/efd_test_harness.h tests/efd_seed.c || true
 exit "$rc"
