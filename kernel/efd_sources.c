@@ -9,7 +9,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
 #include <linux/jiffies.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -19,6 +21,8 @@
 #include <linux/timer.h>
 
 #include "efd_internal.h"
+
+#define EFD_TICK_MS_MAX		3600000U	/* one hour */
 
 /*
  * efd_sources_mutex guards the switches and the registration state. Parameter writes can
@@ -52,7 +56,7 @@ static int efd_netdev_event(struct notifier_block *nb, unsigned long event, void
 	rec.ifindex = dev->ifindex;
 	rec.event = event;
 	rec.flags = dev->flags;
-	efd_emit(EFD_LKM_KIND_NETDEV, &rec, sizeof(rec));
+	efd_emit(EFD_LKM_KIND_NETDEV, &rec, sizeof(rec), false);
 	return NOTIFY_DONE;
 }
 
@@ -73,7 +77,7 @@ static int efd_module_event(struct notifier_block *nb, unsigned long state, void
 
 	strscpy(rec.name, mod->name, sizeof(rec.name));
 	rec.state = state;
-	efd_emit(EFD_LKM_KIND_MODULE, &rec, sizeof(rec));
+	efd_emit(EFD_LKM_KIND_MODULE, &rec, sizeof(rec), false);
 	return NOTIFY_DONE;
 }
 
@@ -91,7 +95,7 @@ static void efd_tick(struct timer_list *timer)
 {
 	struct efd_lkm_tick rec = { .n = ++efd_tick_n };
 
-	efd_emit(EFD_LKM_KIND_TICK, &rec, sizeof(rec));
+	efd_emit(EFD_LKM_KIND_TICK, &rec, sizeof(rec), false);
 	if (READ_ONCE(efd_tick_on))
 		mod_timer(timer, jiffies + msecs_to_jiffies(READ_ONCE(efd_tick_ms)));
 }
@@ -144,15 +148,29 @@ static void efd_tick_apply(void)
 
 /* ---- parameters ---- */
 
+/* kstrtouint()/kstrtobool() parse the whole value: -EINVAL or -ERANGE, never truncated. */
+static int efd_parse_source(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret;
+
+	if (kp->arg != &efd_tick_ms)
+		return param_set_bool(val, kp);
+	ret = kstrtouint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms > EFD_TICK_MS_MAX)
+		return -EINVAL;
+	efd_tick_ms = ms;
+	return 0;
+}
+
 static int efd_param_set_source(const char *val, const struct kernel_param *kp)
 {
 	int ret;
 
 	mutex_lock(&efd_sources_mutex);
-	if (kp->arg == &efd_tick_ms)
-		ret = param_set_uint(val, kp);
-	else
-		ret = param_set_bool(val, kp);
+	ret = efd_parse_source(val, kp);
 	if (ret || !efd_sources_live)
 		goto out;
 
@@ -186,10 +204,26 @@ MODULE_PARM_DESC(modules, "Record modules coming, live, going (default 0)");
 module_param_cb(tick_ms, &efd_source_ops, &efd_tick_ms, 0644);
 MODULE_PARM_DESC(tick_ms, "Record a tick every tick_ms milliseconds; 0 = off (default)");
 
+/* The values user space reads are the kernel's own, passed through unchanged. */
+static void efd_sources_abi_checks(void)
+{
+	BUILD_BUG_ON(EFD_LKM_NETDEV_UP != NETDEV_UP);
+	BUILD_BUG_ON(EFD_LKM_NETDEV_DOWN != NETDEV_DOWN);
+	BUILD_BUG_ON(EFD_LKM_NETDEV_CHANGE != NETDEV_CHANGE);
+	BUILD_BUG_ON(sizeof_field(struct efd_lkm_netdev, ifname) != IFNAMSIZ);
+	BUILD_BUG_ON(sizeof(struct efd_lkm_netdev) > EFD_LKM_DATA_MAX);
+	BUILD_BUG_ON(EFD_LKM_MODULE_LIVE != MODULE_STATE_LIVE);
+	BUILD_BUG_ON(EFD_LKM_MODULE_COMING != MODULE_STATE_COMING);
+	BUILD_BUG_ON(EFD_LKM_MODULE_GOING != MODULE_STATE_GOING);
+	BUILD_BUG_ON(sizeof_field(struct efd_lkm_module, name) != MODULE_NAME_LEN);
+	BUILD_BUG_ON(sizeof(struct efd_lkm_module) > EFD_LKM_DATA_MAX);
+}
+
 int efd_sources_start(void)
 {
 	int ret;
 
+	efd_sources_abi_checks();
 	timer_setup(&efd_tick_timer, efd_tick, 0);
 	mutex_lock(&efd_sources_mutex);
 	ret = efd_netdev_apply();

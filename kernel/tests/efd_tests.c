@@ -2,36 +2,28 @@
 /*
  * efd_lkm's test cases, run as root inside a throw-away VM (they load and unload modules).
  *
- *   efd_tests DIR [CASE...]     run all cases, or the named ones
+ *   efd_tests DIR [CASE...]     run all cases, or the named ones (TAP on stdout)
  *   efd_tests --list            print the case names
  *
  * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, dummy.ko and efd_seed.
- * Each case prints one line, "EFD-CASE PASS <case>" or "EFD-CASE FAIL <case> <reason>",
- * and leaves no module loaded.
+ * Each case runs in its own process (efd_test_harness.h) and leaves no module loaded.
  * Modules are loaded with finit_module() directly, so the errno is exact and a failing
  * init runs once (busybox insmod would retry it through init_module).
  */
-#define _GNU_SOURCE
-#include <errno.h>
+#include "efd_test_harness.h"
+
+#include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <net/if.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <dirent.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../include/uapi/efd_lkm.h"
 
@@ -41,6 +33,7 @@ _Static_assert(offsetof(struct efd_lkm_event, seq) == 0, "seq");
 _Static_assert(offsetof(struct efd_lkm_event, ts_ns) == 8, "ts_ns");
 _Static_assert(offsetof(struct efd_lkm_event, kind) == 16, "kind");
 _Static_assert(offsetof(struct efd_lkm_event, len) == 20, "len");
+_Static_assert(offsetof(struct efd_lkm_event, flags) == 22, "flags");
 _Static_assert(offsetof(struct efd_lkm_event, data) == 24, "data");
 _Static_assert(sizeof(struct efd_lkm_netdev) == 28, "netdev payload");
 _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
@@ -53,24 +46,36 @@ _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *dir;
-static char reason[512];
 static struct efd_lkm_event recs[MAX_RECS];
-
-#define FAIL(...) do { snprintf(reason, sizeof(reason), __VA_ARGS__); return -1; } while (0)
-#define CHECK(cond, ...) do { if (!(cond)) FAIL(__VA_ARGS__); } while (0)
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
 
 /* strerror() of a negative errno, "success" for 0. */
 static const char *err_name(int ret)
 {
 	return ret ? strerror(-ret) : "success";
+}
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* poll() one fd for @events, at most @ms; the revents, 0 on timeout. */
+static int wait_fd(int fd, short events, int ms)
+{
+	struct pollfd pf = { .fd = fd, .events = events };
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	int n;
+
+	do {
+		n = poll(&pf, 1, ms);
+		if (n > 0)
+			return pf.revents;
+		ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+	} while (n < 0 && errno == EINTR && ms > 0);
+	return 0;
 }
 
 /* ---- modules ---- */
@@ -108,17 +113,24 @@ static bool loaded(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-static void unload_all(void)
+/* Loads efd_lkm (with printf-style parameters) or ends the case. */
+#define LOAD_EFD(...)								\
+	do {									\
+		int __ret = load("efd_lkm.ko", __VA_ARGS__);			\
+		ASSERT_EQ(0, __ret) TH_LOG("insmod efd_lkm.ko: %s", err_name(__ret)); \
+	} while (0)
+
+/* The last step of most cases: the module unloads cleanly. */
+static void finish(void)
 {
-	unload("efd_lkm_testmod");
-	unload("efd_lkm_example");
-	unload("efd_lkm");
-	unload("dummy");
+	int ret = unload("efd_lkm");
+
+	ASSERT_EQ(0, ret) TH_LOG("rmmod efd_lkm: %s", err_name(ret));
 }
 
 /* ---- sysfs ---- */
 
-static int sys_write(const char *path, const char *fmt, ...)
+static int __attribute__((format(printf, 2, 3))) sys_write(const char *path, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -138,21 +150,55 @@ static int sys_write(const char *path, const char *fmt, ...)
 	return ret;
 }
 
-static long long sys_read(const char *path)
+static long long read_number(int fd)
 {
 	char buf[64] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) < 0)
+		return -1000000 - errno;
+	return strtoll(buf, NULL, 10);
+}
+
+static long long sys_read(const char *path)
+{
+	long long v;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1000000 - errno;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = 0;
+	v = read_number(fd);
 	close(fd);
-	return strtoll(buf, NULL, 10);
+	return v;
 }
 
 #define SYSV(name) sys_read(SYS name)
+
+/*
+ * Waits up to @ms for attached_pid to read @want. The module calls sysfs_notify() when it
+ * changes, so this sleeps in poll() (POLLPRI) between reads.
+ */
+static bool wait_attached(long long want, int ms)
+{
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	int fd = open(SYS "attached_pid", O_RDONLY | O_CLOEXEC);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	for (;;) {
+		if (read_number(fd) == want) {
+			ok = true;
+			break;
+		}
+		ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (ms <= 0 || !wait_fd(fd, POLLPRI | POLLERR, ms))
+			break;
+	}
+	ok = ok || read_number(fd) == want;
+	close(fd);
+	return ok;
+}
 
 /* ---- eventfds ---- */
 
@@ -168,7 +214,7 @@ static long long efd_take(int efd)
 
 /*
  * A second process with its own eventfd, driven over pipes: 'r' reads its counter,
- * 'c' closes the eventfd, 'x' exits.
+ * 'c' closes the eventfd, 'x' exits. It exits by itself when the case's process goes.
  */
 struct peer {
 	pid_t pid;
@@ -177,9 +223,31 @@ struct peer {
 	int res;
 };
 
+static void peer_child(int cmd, int res, int flags)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | flags);
+	long long v = efd;
+	char c;
+
+	if (write(res, &v, sizeof(v)) != sizeof(v))
+		_exit(1);
+	while (read(cmd, &c, 1) == 1) {
+		if (c == 'r')
+			v = efd_take(efd);
+		else if (c == 'c')
+			v = close(efd);
+		else
+			_exit(0);
+		if (write(res, &v, sizeof(v)) != sizeof(v))
+			_exit(1);
+	}
+	_exit(0);
+}
+
 static int peer_start(struct peer *p, int flags)
 {
 	int to_child[2], to_parent[2];
+	long long v;
 
 	if (pipe2(to_child, O_CLOEXEC) || pipe2(to_parent, O_CLOEXEC))
 		return -1;
@@ -187,33 +255,14 @@ static int peer_start(struct peer *p, int flags)
 	if (p->pid < 0)
 		return -1;
 	if (p->pid == 0) {
-		int efd = eventfd(0, EFD_NONBLOCK | flags);
-		long long v;
-		char c;
-
 		close(to_child[1]);
 		close(to_parent[0]);
-		v = efd;
-		if (write(to_parent[1], &v, sizeof(v)) != sizeof(v))
-			_exit(1);
-		while (read(to_child[0], &c, 1) == 1) {
-			if (c == 'r')
-				v = efd_take(efd);
-			else if (c == 'c')
-				v = close(efd);
-			else
-				_exit(0);
-			if (write(to_parent[1], &v, sizeof(v)) != sizeof(v))
-				_exit(1);
-		}
-		_exit(0);
+		peer_child(to_child[0], to_parent[1], flags);
 	}
 	close(to_child[0]);
 	close(to_parent[1]);
 	p->cmd = to_child[1];
 	p->res = to_parent[0];
-	long long v;
-
 	if (read(p->res, &v, sizeof(v)) != sizeof(v))
 		return -1;
 	p->efd = (int)v;
@@ -240,23 +289,18 @@ static void peer_stop(struct peer *p)
 	p->pid = 0;
 }
 
-/* Waits up to @ms for attached_pid to become @want. */
-static bool wait_attached(long long want, int ms)
-{
-	for (; ms > 0; ms -= 10) {
-		if (SYSV("attached_pid") == want)
-			return true;
-		sleep_ms(10);
-	}
-	return SYSV("attached_pid") == want;
-}
-
 /* ---- records ---- */
 
 static int reader_open(void)
 {
 	return open(DEV, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
+
+#define OPEN_READER(fd)								\
+	do {									\
+		(fd) = reader_open();						\
+		ASSERT_LE(0, fd) TH_LOG("open " DEV ": %s", strerror(errno));	\
+	} while (0)
 
 /* Reads every record now in the ring into recs[]; returns how many, <0 on error. */
 static int drain(int rfd)
@@ -274,6 +318,30 @@ static int drain(int rfd)
 		if (n == MAX_RECS)
 			return n;
 	}
+}
+
+/* Reads records until @want of @kind arrived (the others are kept too), at most @ms. */
+static int read_until(int rfd, uint32_t kind, int want, int ms)
+{
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	int n = 0, seen = 0;
+
+	while (seen < want && n < MAX_RECS) {
+		ssize_t got = read(rfd, recs + n, sizeof(recs) - n * sizeof(recs[0]));
+
+		if (got < 0 && errno != EAGAIN)
+			return -errno;
+		if (got < 0) {
+			ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+			if (ms <= 0 || !wait_fd(rfd, POLLIN, ms))
+				break;
+			continue;
+		}
+		for (int i = n; i < n + got / (int)sizeof(recs[0]); i++)
+			seen += recs[i].kind == kind;
+		n += got / sizeof(recs[0]);
+	}
+	return n;
 }
 
 static int find_rec(int n, int from, uint32_t kind)
@@ -336,45 +404,30 @@ static int link_set(const char *ifname, bool up)
 	return link_flag(ifname, IFF_UP, up);
 }
 
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* ---- cases ---- */
 
-/* The last step of most cases: the module unloads cleanly. */
-static int finish(void)
-{
-	int ret = unload("efd_lkm");
-
-	CHECK(ret == 0, "rmmod efd_lkm: %s", strerror(-ret));
-	return 0;
-}
-
-static int case_load_unattached(void)
+TEST(load_unattached)
 {
 	static const char *const want[] = {
-		"abi_version", "attach", "attached_fd", "attached_pid", "detach", "dropped",
-		"events", "ring_size", "signals", "trigger",
+		"abi_version", "attach", "attached_fd", "attached_pid", "committed", "detach",
+		"dropped", "dropped_inflight", "events", "ring_size", "signals", "trigger",
 	};
 	struct dirent *de;
-	int ret, found = 0;
+	int found = 0;
 	DIR *d;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod without parameters: %s", strerror(-ret));
-	CHECK(SYSV("attached_pid") == -1, "attached_pid %lld", SYSV("attached_pid"));
-	CHECK(SYSV("attached_fd") == -1, "attached_fd %lld", SYSV("attached_fd"));
-	CHECK(SYSV("abi_version") == 1, "abi_version %lld", SYSV("abi_version"));
-	CHECK(SYSV("ring_size") == 1024, "ring_size %lld", SYSV("ring_size"));
-	CHECK(SYSV("events") == 0 && SYSV("signals") == 0 && SYSV("dropped") == 0,
-	      "counters not zero at load");
+	LOAD_EFD(NULL);
+	ASSERT_EQ(-1, SYSV("attached_pid"));
+	ASSERT_EQ(-1, SYSV("attached_fd"));
+	ASSERT_EQ(2, SYSV("abi_version"));
+	ASSERT_EQ(8192, SYSV("ring_size"));
+	ASSERT_EQ(0, SYSV("events"));
+	ASSERT_EQ(0, SYSV("signals"));
+	ASSERT_EQ(0, SYSV("committed"));
+	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
 	d = opendir(SYS);
-	CHECK(d, "opendir " SYS ": %s", strerror(errno));
+	ASSERT_TRUE(d) TH_LOG("opendir " SYS ": %s", strerror(errno));
 	while ((de = readdir(d))) {
 		bool ok = de->d_name[0] == '.';
 
@@ -383,33 +436,27 @@ static int case_load_unattached(void)
 				ok = true;
 				found++;
 			}
-		if (!ok) {
-			closedir(d);
-			FAIL("unexpected sysfs file %s", de->d_name);
-		}
+		ASSERT_TRUE(ok) TH_LOG("unexpected sysfs file %s", de->d_name);
 	}
 	closedir(d);
-	CHECK(found == 10, "%d of 10 sysfs files", found);
-	CHECK(access(DEV, F_OK) == 0, DEV " missing");
-	CHECK(sys_read(PARAMS "netdev") == 0 && sys_read(PARAMS "tick_ms") == 0,
-	      "a source is on by default");
-	ret = unload("efd_lkm");
-	CHECK(ret == 0, "rmmod: %s", strerror(-ret));
-	CHECK(access(SYS, F_OK) != 0, SYS " left after rmmod");
-	return 0;
+	ASSERT_EQ(ARRAY_SIZE(want), found);
+	ASSERT_EQ(0, access(DEV, F_OK)) TH_LOG(DEV " missing");
+	ASSERT_EQ(0, sys_read(PARAMS "netdev")) TH_LOG("a source is on by default");
+	ASSERT_EQ(0, sys_read(PARAMS "tick_ms")) TH_LOG("a source is on by default");
+	finish();
+	ASSERT_NE(0, access(SYS, F_OK)) TH_LOG(SYS " left after rmmod");
 }
 
 /* The classic demo: a separate program blocked in select() wakes with exactly 1. */
-static int case_seed_demo(void)
+TEST(seed_demo_wakes_with_1)
 {
 	char path[512], cmd[600], line[128] = "", out[256] = "";
-	int pfd[2], pid_, fd_, status, ret;
-	struct pollfd pf;
+	int pfd[2], pid_, fd_, status = 0, ret, pidfd;
 	pid_t child;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/efd_seed", dir);
-	CHECK(pipe2(pfd, O_CLOEXEC) == 0, "pipe");
+	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
 	child = fork();
 	if (child == 0) {
 		dup2(pfd[1], 1);
@@ -417,55 +464,25 @@ static int case_seed_demo(void)
 		_exit(127);
 	}
 	close(pfd[1]);
-	pf.fd = pfd[0];
-	pf.events = POLLIN;
-	n = poll(&pf, 1, 5000) == 1 ? read(pfd[0], line, sizeof(line) - 1) : -1;
-	if (n <= 0 || sscanf(line, "pid %d fd %d", &pid_, &fd_) != 2) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		close(pfd[0]);
-		FAIL("efd_seed said '%s'", line);
-	}
+	pidfd = syscall(SYS_pidfd_open, child, 0);
+	ASSERT_LE(0, pidfd) TH_LOG("pidfd_open: %s", strerror(errno));
+	n = wait_fd(pfd[0], POLLIN, 5000) ? read(pfd[0], line, sizeof(line) - 1) : -1;
+	ASSERT_TRUE(n > 0 && sscanf(line, "pid %d fd %d", &pid_, &fd_) == 2)
+		TH_LOG("efd_seed said '%s'", line);
 	/* The demo's own words: the insmod command, not our finit_module() wrapper. */
 	snprintf(cmd, sizeof(cmd), "insmod %s/efd_lkm.ko pid=%d efd=%d", dir, pid_, fd_);
 	ret = system(cmd);
-	ret = ret == 0 ? 0 : -EIO;
-	for (int i = 0; i < 300 && waitpid(child, &status, WNOHANG) == 0; i++)
-		sleep_ms(10);
-	if (kill(child, 0) == 0) {
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		close(pfd[0]);
-		FAIL("efd_seed still blocked 3 s after '%s' (exit %s)", cmd, err_name(ret));
-	}
+	ASSERT_EQ(0, ret) TH_LOG("'%s' failed", cmd);
+	ASSERT_TRUE(wait_fd(pidfd, POLLIN, 3000))
+		TH_LOG("efd_seed still blocked 3 s after '%s'", cmd);
+	waitpid(child, &status, 0);
 	n = read(pfd[0], out, sizeof(out) - 1);
 	close(pfd[0]);
-	CHECK(ret == 0, "'%s' failed", cmd);
-	CHECK(n > 0 && strstr(out, "value read = 1\n"), "efd_seed printed '%s'", out);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "efd_seed status %d", status);
-	CHECK(SYSV("signals") == 1, "signals %lld, want 1", SYSV("signals"));
-	return 0;
-}
-
-/*
- * busybox insmod retries a failed finit_module() with init_module(), so a failing init runs
- * twice in a row: it must unwind completely each time and leave the next load working.
- */
-static int case_insmod_failure_retried_cleanly(void)
-{
-	char cmd[600];
-	int ret;
-
-	snprintf(cmd, sizeof(cmd), "insmod %s/efd_lkm.ko pid=4000000 efd=0 2>/dev/null", dir);
-	CHECK(system(cmd) != 0, "insmod with a missing pid succeeded");
-	CHECK(!loaded("efd_lkm"), "module left loaded after a failed insmod");
-	snprintf(cmd, sizeof(cmd), "insmod %s/efd_lkm.ko pid=%d efd=999 2>/dev/null", dir,
-		 getpid());
-	CHECK(system(cmd) != 0, "insmod with a closed fd succeeded");
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod after failed ones: %s", strerror(-ret));
-	CHECK(access(DEV, F_OK) == 0 && SYSV("events") == 0, "state left from failed loads");
-	return finish();
+	ASSERT_TRUE(n > 0 && strstr(out, "value read = 1\n")) TH_LOG("efd_seed printed '%s'", out);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("efd_seed status %#x", status);
+	ASSERT_EQ(1, SYSV("signals"));
+	finish();
 }
 
 struct load_error {
@@ -474,7 +491,7 @@ struct load_error {
 	int err;
 };
 
-static int case_load_errors(void)
+TEST(load_errors)
 {
 	int self = getpid(), efd = eventfd(0, EFD_CLOEXEC), p[2], ret;
 	struct load_error cases[] = {
@@ -492,7 +509,8 @@ static int case_load_errors(void)
 		{ "ring_size 0", "ring_size=0", EINVAL },
 	};
 
-	CHECK(efd >= 0 && pipe2(p, O_CLOEXEC) == 0, "eventfd/pipe");
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	snprintf(cases[0].params, sizeof(cases[0].params), "pid=%d", self);
 	snprintf(cases[4].params, sizeof(cases[4].params), "pid=%d efd=-1", self);
 	snprintf(cases[8].params, sizeof(cases[8].params), "pid=%d efd=999", self);
@@ -501,17 +519,34 @@ static int case_load_errors(void)
 		ret = load("efd_lkm.ko", "%s", cases[i].params);
 		if (ret == 0)
 			unload("efd_lkm");
-		CHECK(ret == -cases[i].err, "%s (%s): got %s, want %s", cases[i].what,
-		      cases[i].params, err_name(ret), strerror(cases[i].err));
-		CHECK(!loaded("efd_lkm"), "%s: module left loaded", cases[i].what);
+		ASSERT_EQ(-cases[i].err, ret) TH_LOG("%s (%s): got %s, want %s", cases[i].what,
+						    cases[i].params, err_name(ret),
+						    strerror(cases[i].err));
+		ASSERT_FALSE(loaded("efd_lkm")) TH_LOG("%s: module left loaded", cases[i].what);
 	}
-	close(p[0]);
-	close(p[1]);
-	close(efd);
-	return 0;
 }
 
-static int case_attach_errors(void)
+/*
+ * busybox insmod retries a failed finit_module() with init_module(), so a failing init runs
+ * twice in a row: it must unwind completely each time and leave the next load working.
+ */
+TEST(insmod_failure_retried_cleanly)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "insmod %s/efd_lkm.ko pid=4000000 efd=0 2>/dev/null", dir);
+	ASSERT_NE(0, system(cmd)) TH_LOG("insmod with a missing pid succeeded");
+	ASSERT_FALSE(loaded("efd_lkm")) TH_LOG("module left loaded after a failed insmod");
+	snprintf(cmd, sizeof(cmd), "insmod %s/efd_lkm.ko pid=%d efd=999 2>/dev/null", dir,
+		 getpid());
+	ASSERT_NE(0, system(cmd)) TH_LOG("insmod with a closed fd succeeded");
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, access(DEV, F_OK));
+	ASSERT_EQ(0, SYSV("events")) TH_LOG("state left from failed loads");
+	finish();
+}
+
+TEST(attach_errors)
 {
 	int self = getpid(), p[2], ret;
 	struct {
@@ -523,456 +558,462 @@ static int case_attach_errors(void)
 		{ "", EINVAL },
 	};
 
-	CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	snprintf(cases[3].text, sizeof(cases[3].text), "%d -1", self);
 	snprintf(cases[6].text, sizeof(cases[6].text), "%d 999", self);
 	snprintf(cases[7].text, sizeof(cases[7].text), "%d %d", self, p[0]);
 	snprintf(cases[8].text, sizeof(cases[8].text), "%d %d junk", self, p[0]);
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD(NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		ret = sys_write(SYS "attach", "%s", cases[i].text);
-		CHECK(ret == -cases[i].err, "attach '%s': got %s, want %s", cases[i].text,
-		      err_name(ret), strerror(cases[i].err));
+		ASSERT_EQ(-cases[i].err, ret) TH_LOG("attach '%s': got %s, want %s",
+						    cases[i].text, err_name(ret),
+						    strerror(cases[i].err));
 	}
-	CHECK(SYSV("attached_pid") == -1, "attached after failed attaches");
-	ret = sys_write(SYS "trigger", "0");
-	CHECK(ret == -EINVAL, "trigger 0: %s", strerror(-ret));
-	ret = sys_write(SYS "trigger", "many");
-	CHECK(ret == -EINVAL, "trigger many: %s", strerror(-ret));
-	CHECK(SYSV("events") == 0, "events %lld after failed writes", SYSV("events"));
-	close(p[0]);
-	close(p[1]);
-	return finish();
+	ASSERT_EQ(-1, SYSV("attached_pid")) TH_LOG("attached after failed attaches");
+	ASSERT_EQ(-EINVAL, sys_write(SYS "trigger", "0"));
+	ASSERT_EQ(-EINVAL, sys_write(SYS "trigger", "many"));
+	ASSERT_EQ(0, SYSV("events")) TH_LOG("records from failed writes");
+	finish();
 }
 
-static int case_counter_coalesces(void)
+TEST(counter_mode_coalesces)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), ret;
-	long long v;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	CHECK((v = efd_take(efd)) == 1, "after attach read %lld, want 1", v);
-	CHECK(sys_write(SYS "trigger", "5") == 0, "trigger 5");
-	CHECK((v = efd_take(efd)) == 5, "after trigger 5 read %lld, want 5 in one read", v);
-	CHECK((v = efd_take(efd)) == 0, "counter not empty: %lld", v);
-	CHECK(SYSV("signals") == 6 && SYSV("events") == 6, "signals %lld events %lld, want 6 6",
-	      SYSV("signals"), SYSV("events"));
-	close(efd);
-	return finish();
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(1, efd_take(efd)) TH_LOG("after attach");
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	ASSERT_EQ(5, efd_take(efd)) TH_LOG("trigger 5: all in one read");
+	ASSERT_EQ(0, efd_take(efd)) TH_LOG("counter not empty");
+	ASSERT_EQ(6, SYSV("signals"));
+	ASSERT_EQ(6, SYSV("events"));
+	finish();
 }
 
-static int case_semaphore_one_per_read(void)
+TEST(semaphore_mode_one_per_read)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_SEMAPHORE | EFD_CLOEXEC), ret, reads = 0;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_SEMAPHORE | EFD_CLOEXEC), reads = 0;
 	long long v;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	CHECK(sys_write(SYS "attach", "%d %d\n", getpid(), efd) == 0, "attach");
-	CHECK(sys_write(SYS "trigger", "4") == 0, "trigger 4");
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d\n", getpid(), efd));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "4"));
 	while ((v = efd_take(efd)) == 1)
 		reads++;
-	CHECK(v == 0, "semaphore read gave %lld", v);
-	CHECK(reads == 5, "%d reads of 1, want 5 (ATTACHED + 4)", reads);
-	close(efd);
-	return finish();
+	ASSERT_EQ(0, v) TH_LOG("semaphore read");
+	ASSERT_EQ(5, reads) TH_LOG("reads of 1: ATTACHED + 4");
+	finish();
 }
 
-static int case_reattach(void)
+TEST(reattach_to_second_process)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), ret;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	struct peer p = { 0 };
-	long long v;
 
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	efd_take(efd);
-	if (peer_start(&p, 0))
-		FAIL("peer");
-	ret = sys_write(SYS "attach", "%d %d", p.pid, p.efd);
-	if (ret) {
-		peer_stop(&p);
-		FAIL("attach to peer: %s", strerror(-ret));
-	}
-	sys_write(SYS "trigger", "1");
-	v = peer_do(&p, 'r');
-	if (SYSV("attached_pid") != p.pid || SYSV("attached_fd") != p.efd || v != 2) {
-		peer_stop(&p);
-		FAIL("after re-attach: attached_pid %lld, peer read %lld (want 2)",
-		     SYSV("attached_pid"), v);
-	}
-	v = efd_take(efd);
-	CHECK(v == 0, "old eventfd still signalled: %lld", v);
-	ret = sys_write(SYS "attach", "%d %d", getpid(), efd);
-	sys_write(SYS "trigger", "1");
-	v = peer_do(&p, 'r');
+	ASSERT_EQ(0, peer_start(&p, 0));
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", p.pid, p.efd));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(p.pid, SYSV("attached_pid"));
+	ASSERT_EQ(p.efd, SYSV("attached_fd"));
+	ASSERT_EQ(2, peer_do(&p, 'r')) TH_LOG("peer's counter after re-attach + trigger");
+	ASSERT_EQ(0, efd_take(efd)) TH_LOG("old eventfd still signalled");
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", getpid(), efd));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(0, peer_do(&p, 'r')) TH_LOG("peer signalled after re-attach away");
 	peer_stop(&p);
-	CHECK(ret == 0 && SYSV("attached_pid") == getpid(), "re-attach back failed");
-	CHECK(v == 0, "peer signalled after re-attach away: %lld", v);
-	CHECK((v = efd_take(efd)) == 2, "back on self: read %lld, want 2", v);
-	close(efd);
-	return finish();
+	ASSERT_EQ(getpid(), SYSV("attached_pid"));
+	ASSERT_EQ(2, efd_take(efd)) TH_LOG("back on self");
+	finish();
 }
 
-static int auto_detach(char how)
+static void auto_detach(char how)
 {
 	struct peer p = { 0 };
-	int ret;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	if (peer_start(&p, 0))
-		FAIL("peer");
-	ret = sys_write(SYS "attach", "%d %d", p.pid, p.efd);
-	if (ret) {
-		peer_stop(&p);
-		FAIL("attach: %s", strerror(-ret));
-	}
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, peer_start(&p, 0));
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", p.pid, p.efd));
 	if (how == 'c')
 		peer_do(&p, 'c');
 	else
 		peer_stop(&p);
-	if (!wait_attached(-1, 3000)) {
-		peer_stop(&p);
-		FAIL("still attached (pid %lld) 3 s after the eventfd went away",
-		     SYSV("attached_pid"));
-	}
-	CHECK(SYSV("attached_fd") == -1, "attached_fd %lld", SYSV("attached_fd"));
+	ASSERT_TRUE(wait_attached(-1, 3000))
+		TH_LOG("still attached (pid %lld) 3 s after the eventfd went away",
+		       SYSV("attached_pid"));
+	ASSERT_EQ(-1, SYSV("attached_fd"));
 	/* Records keep coming while detached, without a target to signal. */
-	CHECK(sys_write(SYS "trigger", "2") == 0, "trigger while detached");
-	CHECK(SYSV("signals") == 1, "signals %lld, want 1", SYSV("signals"));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	ASSERT_EQ(1, SYSV("signals"));
 	peer_stop(&p);
-	return finish();
+	finish();
 }
 
-static int case_auto_detach_on_close(void)
+TEST(auto_detach_on_close)
 {
-	return auto_detach('c');
+	auto_detach('c');
 }
 
-static int case_auto_detach_on_exit(void)
+TEST(auto_detach_on_exit)
 {
-	return auto_detach('x');
+	auto_detach('x');
 }
 
-static int case_trigger_records(void)
+TEST(trigger_records_consecutive)
 {
-	uint64_t first, before, after;
-	int rfd, n, ret;
+	int64_t before, after;
+	uint64_t first;
+	int rfd, n;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV ": %s", strerror(errno));
-	CHECK(sys_write(SYS "trigger", "1") == 0 && drain(rfd) == 1, "first trigger");
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(1, drain(rfd));
 	first = recs[0].seq;
-	before = boottime_ns();
-	CHECK(sys_write(SYS "trigger", "7") == 0, "trigger 7");
-	after = boottime_ns();
+	before = now_ns(CLOCK_BOOTTIME);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "7"));
+	after = now_ns(CLOCK_BOOTTIME);
 	n = drain(rfd);
 	close(rfd);
-	CHECK(n == 7, "%d records, want 7", n);
+	ASSERT_EQ(7, n);
 	for (int i = 0; i < 7; i++) {
 		struct efd_lkm_trigger *t = (void *)recs[i].data;
 
-		CHECK(recs[i].seq == first + 1 + i, "record %d seq %llu, want %llu", i,
-		      (unsigned long long)recs[i].seq, (unsigned long long)(first + 1 + i));
-		CHECK(recs[i].kind == EFD_LKM_KIND_TRIGGER && recs[i].len == sizeof(*t),
-		      "record %d kind %u len %u", i, recs[i].kind, recs[i].len);
-		CHECK(t->index == (uint32_t)i + 1 && t->batch == 7, "record %d index %u batch %u",
-		      i, t->index, t->batch);
-		CHECK(recs[i].ts_ns >= before && recs[i].ts_ns <= after,
-		      "ts_ns %llu outside CLOCK_BOOTTIME %llu..%llu",
-		      (unsigned long long)recs[i].ts_ns, (unsigned long long)before,
-		      (unsigned long long)after);
-		CHECK(!i || recs[i].ts_ns >= recs[i - 1].ts_ns, "ts_ns goes back");
+		ASSERT_EQ(first + 1 + i, recs[i].seq) TH_LOG("record %d", i);
+		ASSERT_EQ(EFD_LKM_KIND_TRIGGER, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(sizeof(*t), recs[i].len) TH_LOG("record %d", i);
+		ASSERT_EQ(i + 1, t->index) TH_LOG("record %d", i);
+		ASSERT_EQ(7, t->batch) TH_LOG("record %d", i);
+		ASSERT_TRUE((int64_t)recs[i].ts_ns >= before && (int64_t)recs[i].ts_ns <= after)
+			TH_LOG("ts_ns %llu outside CLOCK_BOOTTIME %lld..%lld",
+			       (unsigned long long)recs[i].ts_ns, (long long)before,
+			       (long long)after);
+		ASSERT_TRUE(!i || recs[i].ts_ns >= recs[i - 1].ts_ns) TH_LOG("ts_ns goes back");
 	}
-	return finish();
+	finish();
 }
 
-static int case_ring_overflow(void)
+TEST(ring_overflow_counts_dropped)
 {
-	int rfd, n, ret;
+	int rfd;
 
-	ret = load("efd_lkm.ko", "ring_size=16");
-	CHECK(ret == 0, "insmod ring_size=16: %s", strerror(-ret));
-	CHECK(SYSV("ring_size") == 16, "ring_size %lld", SYSV("ring_size"));
-	CHECK(sys_write(SYS "trigger", "40") == 0, "trigger 40");
-	CHECK(SYSV("dropped") == 24 && SYSV("events") == 40, "dropped %lld events %lld, want 24 40",
-	      SYSV("dropped"), SYSV("events"));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	n = drain(rfd);
-	CHECK(n == 16, "%d records, want 16", n);
-	CHECK(recs[0].seq == 25 && recs[15].seq == 40, "seqs %llu..%llu, want 25..40 (gap 1..24)",
-	      (unsigned long long)recs[0].seq, (unsigned long long)recs[15].seq);
-	CHECK(sys_write(SYS "trigger", "1") == 0 && drain(rfd) == 1 && recs[0].seq == 41,
-	      "after overflow");
+	LOAD_EFD("ring_size=16");
+	ASSERT_EQ(16, SYSV("ring_size"));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "40"));
+	ASSERT_EQ(24, SYSV("dropped"));
+	ASSERT_EQ(40, SYSV("events"));
+	OPEN_READER(rfd);
+	ASSERT_EQ(16, drain(rfd));
+	ASSERT_EQ(25, recs[0].seq) TH_LOG("the gap is 1..24");
+	ASSERT_EQ(40, recs[15].seq);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(1, drain(rfd));
+	ASSERT_EQ(41, recs[0].seq);
 	close(rfd);
-	return finish();
+	finish();
 }
 
-static int case_detached_records_read_after_attach(void)
+TEST(detached_records_read_after_attach)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ret;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd;
 	struct efd_lkm_attached *a = (void *)recs[3].data;
-	long long v;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	CHECK(sys_write(SYS "trigger", "3") == 0, "trigger 3");
-	CHECK(SYSV("signals") == 0, "signalled while detached");
-	CHECK(sys_write(SYS "attach", "%d %d", getpid(), efd) == 0, "attach");
-	CHECK((v = efd_take(efd)) == 1, "after attach read %lld, want 1", v);
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	n = drain(rfd);
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "3"));
+	ASSERT_EQ(0, SYSV("signals")) TH_LOG("signalled while detached");
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", getpid(), efd));
+	ASSERT_EQ(1, efd_take(efd)) TH_LOG("after attach");
+	OPEN_READER(rfd);
+	ASSERT_EQ(4, drain(rfd));
 	close(rfd);
-	CHECK(n == 4, "%d records, want 4", n);
-	for (int i = 0; i < 3; i++)
-		CHECK(recs[i].kind == EFD_LKM_KIND_TRIGGER && recs[i].seq == (uint64_t)i + 1,
-		      "record %d kind %u seq %llu", i, recs[i].kind,
-		      (unsigned long long)recs[i].seq);
-	CHECK(recs[3].kind == EFD_LKM_KIND_ATTACHED && a->pid == getpid() && a->fd == efd,
-	      "ATTACHED record: kind %u pid %d fd %d", recs[3].kind, a->pid, a->fd);
-	close(efd);
-	return finish();
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(EFD_LKM_KIND_TRIGGER, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(i + 1, recs[i].seq) TH_LOG("record %d", i);
+	}
+	ASSERT_EQ(EFD_LKM_KIND_ATTACHED, recs[3].kind);
+	ASSERT_EQ(getpid(), a->pid);
+	ASSERT_EQ(efd, a->fd);
+	finish();
 }
 
-static int case_reader_rules(void)
+TEST(reader_rules)
 {
 	struct efd_lkm_event ev[2];
+	int rfd, fd2, bfd, res[2];
 	char small[64];
-	struct pollfd pf;
-	int rfd, fd2, bfd, ret;
 	pid_t child;
 	ssize_t n;
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
 	fd2 = open(DEV, O_RDONLY | O_CLOEXEC);
-	CHECK(fd2 < 0 && errno == EBUSY, "second open: %s", fd2 < 0 ? strerror(errno) : "success");
-	CHECK(read(rfd, ev, sizeof(ev)) < 0 && errno == EAGAIN, "empty O_NONBLOCK read: %s",
-	      strerror(errno));
-	pf.fd = rfd;
-	pf.events = POLLIN;
-	CHECK(poll(&pf, 1, 0) == 0, "poll ready on an empty ring");
-	CHECK(sys_write(SYS "trigger", "2") == 0, "trigger");
-	CHECK(poll(&pf, 1, 1000) == 1 && (pf.revents & POLLIN), "poll not ready after trigger");
-	CHECK(read(rfd, small, sizeof(small)) < 0 && errno == EINVAL, "64-byte read: %s",
-	      strerror(errno));
-	n = read(rfd, ev, sizeof(ev[0]) + 50);
-	CHECK(n == sizeof(ev[0]), "read of 1.4 records returned %zd", n);
-	n = read(rfd, ev, sizeof(ev));
-	CHECK(n == sizeof(ev[0]), "second read returned %zd", n);
+	ASSERT_TRUE(fd2 < 0 && errno == EBUSY) TH_LOG("second open: %s",
+						      fd2 < 0 ? strerror(errno) : "success");
+	ASSERT_TRUE(read(rfd, ev, sizeof(ev)) < 0 && errno == EAGAIN)
+		TH_LOG("empty O_NONBLOCK read: %s", strerror(errno));
+	ASSERT_EQ(0, wait_fd(rfd, POLLIN, 0)) TH_LOG("poll ready on an empty ring");
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	ASSERT_TRUE(wait_fd(rfd, POLLIN, 1000) & POLLIN) TH_LOG("poll not ready after trigger");
+	ASSERT_TRUE(read(rfd, small, sizeof(small)) < 0 && errno == EINVAL)
+		TH_LOG("64-byte read: %s", strerror(errno));
+	ASSERT_EQ(sizeof(ev[0]), read(rfd, ev, sizeof(ev[0]) + 50)) TH_LOG("read of 1.4 records");
+	ASSERT_EQ(sizeof(ev[0]), read(rfd, ev, sizeof(ev))) TH_LOG("second read");
 	close(rfd);
 
-	/* Blocking read: sleeps until a record arrives. */
+	/* Blocking read: a child sleeps in read() until a record arrives. */
 	bfd = open(DEV, O_RDONLY | O_CLOEXEC);
-	CHECK(bfd >= 0, "reopen after close: %s", strerror(errno));
+	ASSERT_LE(0, bfd) TH_LOG("reopen after close: %s", strerror(errno));
+	ASSERT_EQ(0, pipe2(res, O_CLOEXEC));
 	child = fork();
 	if (child == 0) {
-		sleep_ms(300);
-		_exit(sys_write(SYS "trigger", "1") ? 1 : 0);
+		long long got = read(bfd, ev, sizeof(ev));
+
+		got = got == sizeof(ev[0]) && ev[0].kind == EFD_LKM_KIND_TRIGGER ? 1 : -got;
+		_exit(write(res[1], &got, sizeof(got)) == sizeof(got) ? 0 : 1);
 	}
-	n = read(bfd, ev, sizeof(ev));
+	close(res[1]);
+	ASSERT_EQ(0, wait_fd(res[0], POLLIN, 300)) TH_LOG("read returned on an empty ring");
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_TRUE(wait_fd(res[0], POLLIN, 5000)) TH_LOG("blocked read did not return");
+	ASSERT_EQ(sizeof(long long), read(res[0], &n, sizeof(n)));
+	ASSERT_EQ(1, n) TH_LOG("blocking read got the record");
 	waitpid(child, NULL, 0);
 	close(bfd);
-	CHECK(n == sizeof(ev[0]) && ev[0].kind == EFD_LKM_KIND_TRIGGER, "blocking read %zd", n);
-	return finish();
+	finish();
 }
 
-static int case_rmmod_refused_while_open(void)
-{
-	int rfd, ret;
+/* ---- ABI 2: acknowledged delivery, redelivery, the doorbell ---- */
 
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	ret = unload("efd_lkm");
-	close(rfd);
-	CHECK(ret == -EWOULDBLOCK, "rmmod with the device open: %s",
-	      err_name(ret));
-	ret = unload("efd_lkm");
-	CHECK(ret == 0, "rmmod after close: %s", strerror(-ret));
-	return 0;
+static int reader_open_rw(void)
+{
+	return open(DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }
 
-static int case_netdev_lo(void)
+#define OPEN_RW(fd)								\
+	do {									\
+		(fd) = reader_open_rw();					\
+		ASSERT_LE(0, fd) TH_LOG("open " DEV ": %s", strerror(errno));	\
+	} while (0)
+
+/* Writes a commit; 0 or -errno. */
+static int commit(int rfd, uint64_t seq)
 {
-	int rfd, n, ret;
-
-	link_set("lo", true);
-	ret = load("efd_lkm.ko", "netdev=1");
-	CHECK(ret == 0, "insmod netdev=1: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	n = drain(rfd);
-	CHECK(find_netdev(n, "lo", EFD_LKM_NETDEV_UP) >= 0, "no UP replay for lo at load");
-	CHECK(link_set("lo", false) == 0, "lo down");
-	CHECK(link_set("lo", true) == 0, "lo up");
-	n = drain(rfd);
-	close(rfd);
-	int down = find_netdev(n, "lo", EFD_LKM_NETDEV_DOWN);
-	int up = find_netdev(n, "lo", EFD_LKM_NETDEV_UP);
-
-	CHECK(down >= 0 && up > down, "lo records: down at %d, up at %d of %d", down, up, n);
-	struct efd_lkm_netdev *d = (void *)recs[up].data;
-
-	CHECK(d->ifindex == 1 && (d->flags & IFF_UP) && recs[up].len == sizeof(*d),
-	      "lo UP: ifindex %u flags %#x len %u", d->ifindex, d->flags, recs[up].len);
-	return finish();
+	return write(rfd, &seq, sizeof(seq)) == sizeof(seq) ? 0 : -errno;
 }
 
-static int case_netdev_dummy(void)
+/* Opens the device and opts in to acknowledged delivery (a commit of 0). */
+#define OPEN_ACKED(fd)								\
+	do {									\
+		OPEN_RW(fd);							\
+		ASSERT_EQ(0, commit(fd, 0)) TH_LOG("opt in");			\
+	} while (0)
+
+static void expect_seqs(int n, uint64_t first, uint16_t flags)
 {
-	int rfd, n, ret, up, change, down;
-
-	ret = load("efd_lkm.ko", "netdev=1");
-	CHECK(ret == 0, "insmod netdev=1: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	drain(rfd);
-	ret = load("dummy.ko", "numdummies=1");
-	CHECK(ret == 0, "insmod dummy.ko: %s", strerror(-ret));
-	CHECK(link_set("dummy0", true) == 0, "dummy0 up");
-	/* A flag change on a device that is up is a NETDEV_CHANGE (dummy has IFF_NOARP already). */
-	CHECK(link_flag("dummy0", IFF_DEBUG, true) == 0, "dummy0 debug");
-	CHECK(link_set("dummy0", false) == 0, "dummy0 down");
-	n = drain(rfd);
-	close(rfd);
-	up = find_netdev(n, "dummy0", EFD_LKM_NETDEV_UP);
-	change = find_netdev(n, "dummy0", EFD_LKM_NETDEV_CHANGE);
-	down = find_netdev(n, "dummy0", EFD_LKM_NETDEV_DOWN);
-	CHECK(up >= 0 && change > up && down > change,
-	      "dummy0 records: up at %d, change at %d, down at %d of %d", up, change, down, n);
-	CHECK(((struct efd_lkm_netdev *)recs[change].data)->flags & IFF_DEBUG,
-	      "CHANGE record without IFF_DEBUG");
-	CHECK(unload("dummy") == 0, "rmmod dummy");
-	return finish();
-}
-
-static int case_netdev_switch_at_runtime(void)
-{
-	int rfd, n, ret;
-
-	ret = load("efd_lkm.ko", NULL);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	link_set("lo", false);
-	link_set("lo", true);
-	CHECK(drain(rfd) == 0, "netdev records with netdev=0");
-	CHECK(sys_write(PARAMS "netdev", "1") == 0, "netdev=1 at run time");
-	n = drain(rfd);
-	CHECK(find_netdev(n, "lo", EFD_LKM_NETDEV_UP) >= 0, "no replay after switching on");
-	CHECK(sys_write(PARAMS "netdev", "0") == 0, "netdev=0 at run time");
-	n = drain(rfd);
-	CHECK(n == 0, "%d records from switching off (unregister replays DOWN)", n);
-	link_set("lo", false);
-	link_set("lo", true);
-	n = drain(rfd);
-	close(rfd);
-	CHECK(n == 0, "%d netdev records after switching off", n);
-	return finish();
-}
-
-static int case_module_records(void)
-{
-	int rfd, n, ret, coming, live, going, user;
-
-	ret = load("efd_lkm.ko", "modules=1");
-	CHECK(ret == 0, "insmod modules=1: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	drain(rfd);
-	ret = load("efd_lkm_example.ko", NULL);
-	CHECK(ret == 0, "insmod efd_lkm_example: %s", strerror(-ret));
-	n = drain(rfd);
-	coming = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_COMING);
-	user = find_rec(n, 0, EXAMPLE_KIND);
-	live = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_LIVE);
-	CHECK(coming >= 0 && user > coming && live > user,
-	      "order COMING %d < example record %d < LIVE %d (of %d)", coming, user, live, n);
-	CHECK(recs[coming].len == sizeof(struct efd_lkm_module), "MODULE len %u",
-	      recs[coming].len);
-	CHECK(unload("efd_lkm") == -EWOULDBLOCK, "efd_lkm unloaded under its user");
-	CHECK(unload("efd_lkm_example") == 0, "rmmod efd_lkm_example");
-	n = drain(rfd);
-	going = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_GOING);
-	close(rfd);
-	CHECK(going >= 0, "no GOING record");
-	return finish();
-}
-
-static int case_example_notify_records(void)
-{
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ret;
-	long long v;
-
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	efd_take(efd);
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	drain(rfd);
-	/* selftest=1: the load fails unless efd_lkm_notify() refuses bad kinds and sizes. */
-	ret = load("efd_lkm_example.ko", "selftest=1");
-	CHECK(ret == 0, "insmod efd_lkm_example selftest=1: %s", strerror(-ret));
-	CHECK(sys_write("/sys/module/efd_lkm_example/parameters/fire", "3") == 0, "fire 3");
-	n = drain(rfd);
-	close(rfd);
-	CHECK(n == 4, "%d records, want 4 (load + 3 fires)", n);
-	for (int i = 0; i < 4; i++) {
-		uint32_t num;
-
-		memcpy(&num, recs[i].data, 4);
-		CHECK(recs[i].kind == EXAMPLE_KIND && recs[i].len == 20 && num == (uint32_t)i &&
-		      !strcmp((char *)recs[i].data + 4, "efd_lkm_example"),
-		      "record %d: kind %#x len %u n %u", i, recs[i].kind, recs[i].len, num);
-		CHECK(!i || recs[i].seq == recs[i - 1].seq + 1, "seq gap");
-	}
-	CHECK((v = efd_take(efd)) == 4, "eventfd read %lld, want 4", v);
-	CHECK(unload("efd_lkm_example") == 0, "rmmod example");
-	close(efd);
-	return finish();
-}
-
-static int case_tick(void)
-{
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ret, ticks = 0;
-	long long v;
-
-	ret = load("efd_lkm.ko", "pid=%d efd=%d tick_ms=20", getpid(), efd);
-	CHECK(ret == 0, "insmod tick_ms=20: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
-	sleep_ms(400);
-	n = drain(rfd);
 	for (int i = 0; i < n; i++) {
-		if (recs[i].kind != EFD_LKM_KIND_TICK)
-			continue;
-		CHECK(((struct efd_lkm_tick *)recs[i].data)->n == (uint64_t)ticks + 1,
-		      "tick %d has n %llu", ticks,
-		      (unsigned long long)((struct efd_lkm_tick *)recs[i].data)->n);
-		ticks++;
+		ASSERT_EQ(first + i, recs[i].seq) TH_LOG("record %d", i);
+		ASSERT_EQ(flags, recs[i].flags) TH_LOG("record %d (seq %llu)", i,
+						       (unsigned long long)recs[i].seq);
 	}
-	CHECK(ticks >= 3, "%d ticks in 400 ms at 20 ms", ticks);
-	v = efd_take(efd);
-	CHECK(v >= ticks, "eventfd read %lld for %d ticks (signals from softirq)", v, ticks);
-	CHECK(sys_write(PARAMS "tick_ms", "0") == 0, "tick_ms=0");
-	drain(rfd);
-	sleep_ms(200);
+}
+
+TEST(acked_reader_uncommitted_records_go_to_next_open)
+{
+	uint32_t small = 7;
+	int rfd, n;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, SYSV("committed"));
+	n = drain(rfd);
+	ASSERT_EQ(5, n);
+	expect_seqs(n, 1, 0);
+	ASSERT_EQ(-EINVAL, commit(rfd, 6)) TH_LOG("a commit beyond what was delivered");
+	ASSERT_TRUE(write(rfd, &small, sizeof(small)) < 0 && errno == EINVAL)
+		TH_LOG("a 4-byte commit: %s", strerror(errno));
+	ASSERT_EQ(0, commit(rfd, 3));
+	ASSERT_EQ(3, SYSV("committed"));
+	ASSERT_EQ(0, commit(rfd, 2)) TH_LOG("a commit below the committed one is a no-op");
+	ASSERT_EQ(3, SYSV("committed"));
+	close(rfd);
+
+	/* The next opener gets 4 and 5 again, first, flagged, then what is new. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	ASSERT_EQ(4, n);
+	expect_seqs(2, 4, EFD_LKM_F_REDELIVERED);
+	ASSERT_EQ(6, recs[2].seq);
+	ASSERT_EQ(0, recs[2].flags);
+	ASSERT_EQ(7, recs[3].seq);
+	ASSERT_EQ(0, recs[3].flags);
+	ASSERT_EQ(3, SYSV("committed"));
+	close(rfd);	/* nothing committed: 4..7 stay */
+
+	/* A plain reader sees them without flags, and consumes them by reading. */
+	OPEN_READER(rfd);
+	n = drain(rfd);
+	ASSERT_EQ(4, n);
+	expect_seqs(n, 4, 0);
+	close(rfd);
+	ASSERT_EQ(7, SYSV("committed")) TH_LOG("a plain read consumes");
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records after a plain reader consumed them");
+	close(rfd);
+	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
+	finish();
+}
+
+TEST(acked_reader_committing_everything_leaves_nothing)
+{
+	int rfd, n;
+
+	LOAD_EFD(NULL);
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "3"));
+	ASSERT_EQ(3, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, 3));
+	close(rfd);
+	OPEN_ACKED(rfd);
 	n = drain(rfd);
 	close(rfd);
-	CHECK(n == 0, "%d records after tick_ms=0", n);
-	close(efd);
-	return finish();
+	ASSERT_EQ(0, n) TH_LOG("committed records came back");
+	finish();
+}
+
+/* Overwrite counts in dropped_inflight what was delivered and uncommitted, else in dropped. */
+TEST(overwrite_counts_dropped_or_dropped_inflight)
+{
+	int rfd, n;
+
+	LOAD_EFD("ring_size=16");
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "10"));
+	ASSERT_EQ(10, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, 4));
+	/* Kept: 5..10 delivered, uncommitted. 16 more overwrite those 6 first. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "16"));
+	ASSERT_EQ(6, SYSV("dropped_inflight"));
+	ASSERT_EQ(0, SYSV("dropped"));
+	/* Now the ring holds 11..26, undelivered: 4 more overwrite 11..14. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "4"));
+	ASSERT_EQ(4, SYSV("dropped"));
+	ASSERT_EQ(6, SYSV("dropped_inflight"));
+	n = drain(rfd);
+	ASSERT_EQ(16, n);
+	expect_seqs(n, 15, 0);
+	close(rfd);
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(16, n) TH_LOG("15..30 go to the next open()");
+	expect_seqs(n, 15, EFD_LKM_F_REDELIVERED);
+	/* Waiting for redelivery, they were delivered: overwriting 15..18 is an inflight drop. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "4"));
+	ASSERT_EQ(10, SYSV("dropped_inflight"));
+	ASSERT_EQ(4, SYSV("dropped"));
+	OPEN_READER(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(16, n);
+	expect_seqs(n, 19, 0);
+	finish();
+}
+
+/*
+ * A read() whose buffer faults part-way returns what it copied; the record it could not
+ * copy stays unread (it used to be popped and lost, uncounted).
+ */
+TEST(read_fault_keeps_the_record)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct efd_lkm_event *edge;
+	char *map;
+	int rfd;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	edge = (void *)(map + page - sizeof(*edge));
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "3"));
+	ASSERT_EQ(sizeof(*edge), read(rfd, edge, 2 * sizeof(*edge)))
+		TH_LOG("a read into one good record and one unmapped page");
+	ASSERT_EQ(1, edge->seq);
+	ASSERT_TRUE(read(rfd, map + page, sizeof(*edge)) < 0 && errno == EFAULT)
+		TH_LOG("a read into an unmapped page: %s", strerror(errno));
+	ASSERT_EQ(2, drain(rfd)) TH_LOG("the records the faulting reads could not copy");
+	ASSERT_EQ(2, recs[0].seq);
+	ASSERT_EQ(3, recs[1].seq);
+	close(rfd);
+
+	/* The same for an opted-in reader: what faulted is not delivered, so not committable. */
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "2"));
+	ASSERT_EQ(sizeof(*edge), read(rfd, edge, 2 * sizeof(*edge)));
+	ASSERT_EQ(4, edge->seq);
+	ASSERT_EQ(-EINVAL, commit(rfd, 5)) TH_LOG("committing a record that was not copied");
+	ASSERT_EQ(1, drain(rfd));
+	ASSERT_EQ(5, recs[0].seq);
+	ASSERT_EQ(0, commit(rfd, 5));
+	close(rfd);
+	ASSERT_EQ(0, SYSV("dropped"));
+	ASSERT_EQ(0, SYSV("dropped_inflight"));
+	finish();
+}
+
+/*
+ * The doorbell: while an opted-in reader that has read everything waits, a burst signals
+ * once; a reader that has not caught up is not signalled again; attach always signals; with
+ * the device closed every record signals.
+ */
+TEST(doorbell_once_per_burst_for_a_caught_up_reader)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd;
+	long long s0;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(1, efd_take(efd)) TH_LOG("ATTACHED");
+	OPEN_ACKED(rfd);
+	ASSERT_EQ(1, drain(rfd));
+	s0 = SYSV("signals");
+	ASSERT_EQ(0, sys_write(SYS "trigger", "100"));
+	ASSERT_EQ(s0 + 1, SYSV("signals")) TH_LOG("signals for a 100-record burst");
+	ASSERT_EQ(1, efd_take(efd));
+	ASSERT_EQ(100, drain(rfd));
+	ASSERT_EQ(100, recs[99].seq - recs[0].seq + 1);
+
+	/* Caught up again: the next record signals; one after it, unread, does not. */
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(s0 + 2, SYSV("signals"));
+	ASSERT_EQ(1, efd_take(efd));
+	/* Attach signals even though the reader has not read those two. */
+	ASSERT_EQ(0, sys_write(SYS "attach", "%d %d", getpid(), efd));
+	ASSERT_EQ(s0 + 3, SYSV("signals"));
+	ASSERT_EQ(1, efd_take(efd));
+	ASSERT_EQ(3, drain(rfd));
+	ASSERT_EQ(0, commit(rfd, recs[2].seq));
+	close(rfd);
+
+	/* Device closed: every record signals, and the counter adds them up. */
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, sys_write(SYS "trigger", "1"));
+	ASSERT_EQ(s0 + 6, SYSV("signals"));
+	ASSERT_EQ(3, efd_take(efd));
+
+	/* A plain reader open: every record signals too (ABI 1). */
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	ASSERT_EQ(s0 + 11, SYSV("signals"));
+	ASSERT_EQ(5, efd_take(efd));
+	close(rfd);
+	finish();
 }
 
 /* The payload of efd_lkm_testmod's records. */
@@ -985,85 +1026,453 @@ struct testmod_event {
 #define TESTMOD "/sys/module/efd_lkm_testmod/parameters/"
 
 /*
+ * A client module's EPOLLHUP callback on the attached eventfd calls efd_lkm_notify():
+ * eventfd_release() holds that eventfd's wqh.lock with IRQs off and does not set in_eventfd,
+ * so signalling it there deadlocked the CPU. Now the doorbell defers, close() returns.
+ */
+TEST_TIMEOUT(notify_from_epollhup_of_the_attached_eventfd, 30)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, hup;
+	struct testmod_event *e;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "hup_efd", "%d", efd));
+	OPEN_READER(rfd);
+	drain(rfd);
+	ASSERT_EQ(0, close(efd));
+	ASSERT_TRUE(wait_attached(-1, 5000)) TH_LOG("still attached after the eventfd closed");
+	n = read_until(rfd, 0x1003, 1, 5000);
+	close(rfd);
+	hup = find_rec(n, 0, 0x1003);
+	ASSERT_LE(0, hup) TH_LOG("no record from the EPOLLHUP callback (%d records)", n);
+	e = (void *)recs[hup].data;
+	ASSERT_EQ(0, e->signal_denied) TH_LOG("eventfd_release() does not set in_eventfd");
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+}
+
+/*
+ * efd_lkm_notify() from NMI is refused with -EBUSY and makes no record. The NMI is real:
+ * the guest asks the host (tests/vm/qmp.py) for QMP inject-nmi, which the test module's
+ * NMI_UNKNOWN handler takes.
+ */
+TEST_TIMEOUT(notify_from_nmi_refused, 60)
+{
+	long long events;
+	char buf[64] = "";
+	int fd, count = 0, ret = 0;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	fd = open(TESTMOD "nmi", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open nmi: %s", strerror(errno));
+	ASSERT_EQ(1, write(fd, "1", 1)) TH_LOG("arm: %s", strerror(errno));
+	events = SYSV("events");
+	ASSERT_LT(0, pread(fd, buf, sizeof(buf) - 1, 0));
+	printf("EFD-QMP inject-nmi\n");
+	fflush(stdout);
+	ASSERT_TRUE(wait_fd(fd, POLLPRI | POLLERR, 45000))
+		TH_LOG("no NMI within 45 s of asking for QMP inject-nmi");
+	memset(buf, 0, sizeof(buf));
+	ASSERT_LT(0, pread(fd, buf, sizeof(buf) - 1, 0));
+	ASSERT_EQ(2, sscanf(buf, "%d %d", &count, &ret)) TH_LOG("nmi reads '%s'", buf);
+	ASSERT_LE(1, count) TH_LOG("NMIs seen");
+	ASSERT_EQ(-EBUSY, ret) TH_LOG("efd_lkm_notify() in NMI");
+	ASSERT_EQ(events, SYSV("events")) TH_LOG("a record from NMI");
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+}
+
+/* Every number written to sysfs or given as a parameter is refused out of range, whole. */
+TEST(numbers_out_of_range_refused_never_truncated)
+{
+	int self = getpid(), efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), ret;
+	long long wrap = (1LL << 32) + self;	/* truncated to int, it would be our pid */
+	struct {
+		const char *what;
+		char params[128];
+		int err;
+	} loads[] = {
+		{ "pid past int", "", ERANGE },
+		{ "efd past int", "", ERANGE },
+		{ "ring_size past uint", "ring_size=4294967296", ERANGE },
+		{ "ring_size above 65536", "ring_size=131072", EINVAL },
+		{ "tick_ms past uint", "tick_ms=4294967296", ERANGE },
+		{ "tick_ms above 1 h", "tick_ms=3600001", EINVAL },
+		{ "netdev=2", "netdev=2", EINVAL },
+		{ "modules=-1", "modules=-1", EINVAL },
+	};
+	struct {
+		const char *file;
+		char text[64];
+		int err;
+	} writes[] = {
+		{ SYS "attach", "", ERANGE },
+		{ SYS "attach", "", ERANGE },
+		{ SYS "attach", "99999999999999999999 3", ERANGE },
+		{ SYS "trigger", "4294967297", ERANGE },
+		{ SYS "trigger", "65537", EINVAL },
+		{ SYS "trigger", "-1", EINVAL },
+		{ PARAMS "tick_ms", "4294967296", ERANGE },
+		{ PARAMS "tick_ms", "3600001", EINVAL },
+		{ PARAMS "netdev", "2", EINVAL },
+	};
+
+	snprintf(loads[0].params, sizeof(loads[0].params), "pid=%lld efd=%d", wrap, efd);
+	snprintf(loads[1].params, sizeof(loads[1].params), "pid=%d efd=%lld", self,
+		 (1LL << 32) + efd);
+	snprintf(writes[0].text, sizeof(writes[0].text), "%lld %d", wrap, efd);
+	snprintf(writes[1].text, sizeof(writes[1].text), "%d %lld", self, (1LL << 32) + efd);
+	LOAD_EFD(NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(writes); i++) {
+		ret = sys_write(writes[i].file, "%s", writes[i].text);
+		ASSERT_EQ(-writes[i].err, ret) TH_LOG("'%s' > %s: %s", writes[i].text,
+						     writes[i].file, err_name(ret));
+	}
+	ASSERT_EQ(-1, SYSV("attached_pid")) TH_LOG("attached through a truncated number");
+	ASSERT_EQ(0, SYSV("events")) TH_LOG("records from refused writes");
+	ASSERT_EQ(0, sys_read(PARAMS "tick_ms")) TH_LOG("tick_ms changed by a refused write");
+	ASSERT_EQ(0, sys_read(PARAMS "netdev"));
+	finish();
+	for (size_t i = 0; i < ARRAY_SIZE(loads); i++) {
+		ret = load("efd_lkm.ko", "%s", loads[i].params);
+		if (ret == 0)
+			unload("efd_lkm");
+		ASSERT_EQ(-loads[i].err, ret) TH_LOG("%s (%s): %s", loads[i].what,
+						    loads[i].params, err_name(ret));
+	}
+}
+
+/*
+ * trigger makes up to 65536 records in one write: it must yield the CPU on the way. A
+ * SCHED_FIFO thread on the same CPU measures how late its 1 ms sleeps wake meanwhile.
+ */
+struct latency {
+	volatile int stop;
+	int64_t worst_ns;
+	int64_t wakeups;
+};
+
+static void *latency_thread(void *arg)
+{
+	struct latency *l = arg;
+	struct timespec ms = { 0, 1000000 };
+
+	while (!l->stop) {
+		int64_t t = now_ns(CLOCK_MONOTONIC), late;
+
+		nanosleep(&ms, NULL);
+		late = now_ns(CLOCK_MONOTONIC) - t - 1000000;
+		if (late > l->worst_ns)
+			l->worst_ns = late;
+		l->wakeups++;
+	}
+	return NULL;
+}
+
+static int pin_to_cpu(pthread_t thread, int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return pthread_setaffinity_np(thread, sizeof(set), &set);
+}
+
+/* The worst lateness of the sleeper during one 65536-record trigger, and how long it took. */
+static void trigger_beside_sleeper(int64_t *worst, int64_t *took)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+	struct latency l = { 0 };
+	pthread_attr_t attr;
+	pthread_t th;
+	int64_t t0;
+
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED));
+	ASSERT_EQ(0, pthread_attr_setschedpolicy(&attr, SCHED_FIFO));
+	ASSERT_EQ(0, pthread_attr_setschedparam(&attr, &sp));
+	ASSERT_EQ(0, pthread_create(&th, &attr, latency_thread, &l));
+	while (!l.wakeups)
+		sched_yield();	/* until it runs: FIFO on our CPU, so at once */
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "65536"));
+	*took = now_ns(CLOCK_MONOTONIC) - t0;
+	l.stop = 1;
+	pthread_join(th, NULL);
+	*worst = l.worst_ns;
+}
+
+/*
+ * Without a yield in the loop the sleeper is late by the whole burst, every time; the host
+ * (TCG on a shared machine) only ever adds lateness, so the best of three decides.
+ */
+TEST(trigger_burst_yields_the_cpu)
+{
+	int64_t worst, took, best_worst = INT64_MAX, best_took = 0;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, pin_to_cpu(pthread_self(), 0));
+	for (int i = 0; i < 3; i++) {
+		trigger_beside_sleeper(&worst, &took);
+		printf("# trigger 65536 took %lld ms; a 1 ms sleeper on its CPU woke at worst %lld ms late\n",
+		       (long long)(took / 1000000), (long long)(worst / 1000000));
+		if (worst * best_took <= best_worst * took || !best_took) {
+			best_worst = worst;
+			best_took = took;
+		}
+	}
+	ASSERT_LE(20 * 1000000LL, best_took) TH_LOG("a burst too short to tell");
+	ASSERT_GT(best_took / 2, best_worst) TH_LOG("the burst held the CPU (%lld of %lld ms)",
+						    (long long)(best_worst / 1000000),
+						    (long long)(best_took / 1000000));
+	finish();
+}
+
+TEST(rmmod_refused_while_open)
+{
+	int rfd, ret;
+
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
+	ret = unload("efd_lkm");
+	close(rfd);
+	ASSERT_EQ(-EWOULDBLOCK, ret) TH_LOG("rmmod with the device open: %s", err_name(ret));
+	finish();
+}
+
+TEST(netdev_lo_down_up)
+{
+	struct efd_lkm_netdev *d;
+	int rfd, n, down, up;
+
+	link_set("lo", true);
+	LOAD_EFD("netdev=1");
+	OPEN_READER(rfd);
+	n = drain(rfd);
+	ASSERT_LE(0, find_netdev(n, "lo", EFD_LKM_NETDEV_UP)) TH_LOG("no UP replay for lo at load");
+	ASSERT_EQ(0, link_set("lo", false));
+	ASSERT_EQ(0, link_set("lo", true));
+	n = drain(rfd);
+	close(rfd);
+	down = find_netdev(n, "lo", EFD_LKM_NETDEV_DOWN);
+	up = find_netdev(n, "lo", EFD_LKM_NETDEV_UP);
+	ASSERT_TRUE(down >= 0 && up > down) TH_LOG("lo: down at %d, up at %d of %d", down, up, n);
+	d = (void *)recs[up].data;
+	ASSERT_EQ(1, d->ifindex);
+	ASSERT_TRUE(d->flags & IFF_UP);
+	ASSERT_EQ(sizeof(*d), recs[up].len);
+	finish();
+}
+
+TEST(netdev_dummy_up_change_down)
+{
+	int rfd, n, up, change, down;
+
+	LOAD_EFD("netdev=1");
+	OPEN_READER(rfd);
+	drain(rfd);
+	ASSERT_EQ(0, load("dummy.ko", "numdummies=1"));
+	ASSERT_EQ(0, link_set("dummy0", true));
+	/* A flag change on a device that is up is a NETDEV_CHANGE (dummy has IFF_NOARP already). */
+	ASSERT_EQ(0, link_flag("dummy0", IFF_DEBUG, true));
+	ASSERT_EQ(0, link_set("dummy0", false));
+	n = drain(rfd);
+	close(rfd);
+	up = find_netdev(n, "dummy0", EFD_LKM_NETDEV_UP);
+	change = find_netdev(n, "dummy0", EFD_LKM_NETDEV_CHANGE);
+	down = find_netdev(n, "dummy0", EFD_LKM_NETDEV_DOWN);
+	ASSERT_TRUE(up >= 0 && change > up && down > change)
+		TH_LOG("dummy0: up at %d, change at %d, down at %d of %d", up, change, down, n);
+	ASSERT_TRUE(((struct efd_lkm_netdev *)recs[change].data)->flags & IFF_DEBUG)
+		TH_LOG("CHANGE record without IFF_DEBUG");
+	ASSERT_EQ(0, unload("dummy"));
+	finish();
+}
+
+TEST(netdev_switch_at_runtime)
+{
+	int rfd, n;
+
+	LOAD_EFD(NULL);
+	OPEN_READER(rfd);
+	link_set("lo", false);
+	link_set("lo", true);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("netdev records with netdev=0");
+	ASSERT_EQ(0, sys_write(PARAMS "netdev", "1"));
+	n = drain(rfd);
+	ASSERT_LE(0, find_netdev(n, "lo", EFD_LKM_NETDEV_UP)) TH_LOG("no replay after switching on");
+	ASSERT_EQ(0, sys_write(PARAMS "netdev", "0"));
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records from switching off (unregister replays DOWN)");
+	link_set("lo", false);
+	link_set("lo", true);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("netdev records after switching off");
+	close(rfd);
+	finish();
+}
+
+TEST(module_records_for_example)
+{
+	int rfd, n, coming, live, going, user;
+
+	LOAD_EFD("modules=1");
+	OPEN_READER(rfd);
+	drain(rfd);
+	ASSERT_EQ(0, load("efd_lkm_example.ko", NULL));
+	n = drain(rfd);
+	coming = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_COMING);
+	user = find_rec(n, 0, EXAMPLE_KIND);
+	live = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_LIVE);
+	ASSERT_TRUE(coming >= 0 && user > coming && live > user)
+		TH_LOG("order COMING %d < example record %d < LIVE %d (of %d)", coming, user,
+		       live, n);
+	ASSERT_EQ(sizeof(struct efd_lkm_module), recs[coming].len);
+	ASSERT_EQ(-EWOULDBLOCK, unload("efd_lkm")) TH_LOG("efd_lkm unloaded under its user");
+	ASSERT_EQ(0, unload("efd_lkm_example"));
+	n = drain(rfd);
+	going = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_GOING);
+	close(rfd);
+	ASSERT_LE(0, going) TH_LOG("no GOING record");
+	finish();
+}
+
+TEST(example_notify_records)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	efd_take(efd);
+	OPEN_READER(rfd);
+	drain(rfd);
+	/* selftest=1: the load fails unless efd_lkm_notify() refuses bad kinds and sizes. */
+	ASSERT_EQ(0, load("efd_lkm_example.ko", "selftest=1"));
+	ASSERT_EQ(0, sys_write("/sys/module/efd_lkm_example/parameters/fire", "3"));
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(4, n) TH_LOG("load + 3 fires");
+	for (int i = 0; i < 4; i++) {
+		uint32_t num;
+
+		memcpy(&num, recs[i].data, 4);
+		ASSERT_EQ(EXAMPLE_KIND, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(20, recs[i].len) TH_LOG("record %d", i);
+		ASSERT_EQ(i, num) TH_LOG("record %d", i);
+		ASSERT_EQ(0, strcmp((char *)recs[i].data + 4, "efd_lkm_example"));
+		ASSERT_TRUE(!i || recs[i].seq == recs[i - 1].seq + 1) TH_LOG("seq gap");
+	}
+	ASSERT_EQ(4, efd_take(efd));
+	ASSERT_EQ(0, unload("efd_lkm_example"));
+	finish();
+}
+
+TEST(tick_ms)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ticks = 0;
+
+	LOAD_EFD("pid=%d efd=%d tick_ms=20", getpid(), efd);
+	OPEN_READER(rfd);
+	n = read_until(rfd, EFD_LKM_KIND_TICK, 3, 5000);
+	for (int i = 0; i < n; i++) {
+		if (recs[i].kind != EFD_LKM_KIND_TICK)
+			continue;
+		ASSERT_EQ(ticks + 1, ((struct efd_lkm_tick *)recs[i].data)->n)
+			TH_LOG("tick %d", ticks);
+		ticks++;
+	}
+	ASSERT_LE(3, ticks) TH_LOG("ticks within 5 s at 20 ms");
+	ASSERT_LE(ticks, efd_take(efd)) TH_LOG("eventfd counter: a signal per tick (softirq)");
+	ASSERT_EQ(0, sys_write(PARAMS "tick_ms", "0"));
+	drain(rfd);
+	/* Nothing may arrive after switching off: wait for it for 10 periods. */
+	ASSERT_EQ(0, wait_fd(rfd, POLLIN, 200)) TH_LOG("a record after tick_ms=0");
+	close(rfd);
+	finish();
+}
+
+/* Reads the eventfd's counter until it has added up to @want, at most @ms. */
+static long long efd_collect(int efd, long long want, int ms)
+{
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	long long sum = 0, v;
+
+	while ((v = efd_take(efd)) >= 0) {
+		sum += v;
+		ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (sum >= want || ms <= 0 || (!v && !wait_fd(efd, POLLIN, ms)))
+			break;
+	}
+	return v < 0 ? v : sum;
+}
+
+/*
  * efd_lkm_notify() from inside another eventfd's wake-up: eventfd_signal() is not allowed
  * there (it would WARN), so the doorbell must arrive through the irq_work.
  */
-static int case_notify_in_eventfd_wakeup_deferred(void)
+TEST(notify_in_eventfd_wakeup_deferred)
 {
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), other = eventfd(0, EFD_CLOEXEC);
 	uint64_t one = 1;
-	int rfd, n, ret;
-	long long v;
+	int rfd, n;
 
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	efd_take(efd);
-	ret = load("efd_lkm_testmod.ko", NULL);
-	CHECK(ret == 0, "insmod efd_lkm_testmod: %s", strerror(-ret));
-	CHECK(sys_write(TESTMOD "watch_efd", "%d", other) == 0, "watch_efd");
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "watch_efd", "%d", other));
+	OPEN_READER(rfd);
 	drain(rfd);
 	for (int i = 0; i < 3; i++)
-		CHECK(write(other, &one, sizeof(one)) == sizeof(one),
-		      "write to the watched eventfd");
-	sleep_ms(100);
+		ASSERT_EQ(sizeof(one), write(other, &one, sizeof(one)));
+	ASSERT_EQ(3, efd_collect(efd, 3, 5000)) TH_LOG("deferred doorbells");
 	n = drain(rfd);
 	close(rfd);
-	CHECK(n == 3, "%d records, want 3", n);
+	ASSERT_EQ(3, n);
 	for (int i = 0; i < 3; i++) {
 		struct testmod_event *e = (void *)recs[i].data;
 
-		CHECK(recs[i].kind == 0x1001 && e->n == (uint32_t)i + 1 && e->signal_denied == 1,
-		      "record %d: kind %#x n %u signal_denied %u", i, recs[i].kind, e->n,
-		      e->signal_denied);
+		ASSERT_EQ(0x1001, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(i + 1, e->n) TH_LOG("record %d", i);
+		ASSERT_EQ(1, e->signal_denied) TH_LOG("record %d", i);
 	}
-	CHECK((v = efd_take(efd)) == 3, "eventfd read %lld, want 3 (deferred doorbells)", v);
-	CHECK(unload("efd_lkm_testmod") == 0, "rmmod efd_lkm_testmod");
-	close(other);
-	close(efd);
-	return finish();
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
 }
 
-static int case_notify_from_hardirq(void)
+TEST(notify_from_hardirq)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, ret;
-	long long v;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n;
 
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	efd_take(efd);
-	ret = load("efd_lkm_testmod.ko", NULL);
-	CHECK(ret == 0, "insmod efd_lkm_testmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open " DEV);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	OPEN_READER(rfd);
 	drain(rfd);
-	CHECK(sys_write(TESTMOD "hardirq", "5") == 0, "hardirq 5");
+	ASSERT_EQ(0, sys_write(TESTMOD "hardirq", "5"));
 	n = drain(rfd);
 	close(rfd);
-	CHECK(n == 5, "%d records, want 5", n);
+	ASSERT_EQ(5, n);
 	for (int i = 0; i < 5; i++) {
 		struct testmod_event *e = (void *)recs[i].data;
 
-		CHECK(recs[i].kind == 0x1002 && e->n == (uint32_t)i + 1 && e->in_hardirq == 1,
-		      "record %d: kind %#x n %u in_hardirq %u", i, recs[i].kind, e->n,
-		      e->in_hardirq);
+		ASSERT_EQ(0x1002, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(i + 1, e->n) TH_LOG("record %d", i);
+		ASSERT_EQ(1, e->in_hardirq) TH_LOG("record %d", i);
 	}
-	CHECK((v = efd_take(efd)) == 5, "eventfd read %lld, want 5", v);
-	CHECK(unload("efd_lkm_testmod") == 0, "rmmod efd_lkm_testmod");
-	close(efd);
-	return finish();
+	ASSERT_EQ(5, efd_collect(efd, 5, 5000));
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
 }
 
 /* Attach, detach and trigger race each other; nothing may oops, leak or deadlock. */
-static int case_reattach_race(void)
+TEST_TIMEOUT(reattach_race, 120)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), ret, i;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), i;
 	struct peer p = { 0 };
 	pid_t trig;
 
-	ret = load("efd_lkm.ko", "tick_ms=1 netdev=1 modules=1");
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD("tick_ms=1 netdev=1 modules=1");
 	trig = fork();
 	if (trig == 0) {
 		for (i = 0; i < 400; i++)
@@ -1083,125 +1492,315 @@ static int case_reattach_race(void)
 		peer_stop(&p);
 	}
 	waitpid(trig, NULL, 0);
-	CHECK(i == 60, "peer %d failed", i);
-	CHECK(wait_attached(-1, 3000), "still attached to an exited peer");
-	close(efd);
-	return finish();
+	ASSERT_EQ(60, i) TH_LOG("peer failed");
+	ASSERT_TRUE(wait_attached(-1, 3000)) TH_LOG("still attached to an exited peer");
+	finish();
 }
 
-static int case_unload_in_every_state(void)
+TEST(unload_in_every_state)
 {
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, ret;
 	struct peer p = { 0 };
 
 	/* attached, every source on, records unread */
-	ret = load("efd_lkm.ko", "pid=%d efd=%d netdev=1 modules=1 tick_ms=5", getpid(), efd);
-	CHECK(ret == 0, "insmod all on: %s", strerror(-ret));
+	LOAD_EFD("pid=%d efd=%d netdev=1 modules=1 tick_ms=5", getpid(), efd);
 	sys_write(SYS "trigger", "100");
-	sleep_ms(50);
-	CHECK(unload("efd_lkm") == 0, "rmmod attached with sources on");
+	ASSERT_EQ(0, unload("efd_lkm")) TH_LOG("rmmod attached with sources on");
 
 	/* attached to a process that has exited meanwhile (before the HUP work ran) */
-	CHECK(peer_start(&p, 0) == 0, "peer");
+	ASSERT_EQ(0, peer_start(&p, 0));
 	ret = load("efd_lkm.ko", "pid=%d efd=%d", p.pid, p.efd);
 	peer_stop(&p);
-	CHECK(ret == 0, "insmod on peer: %s", strerror(-ret));
-	CHECK(unload("efd_lkm") == 0, "rmmod after the target exited");
+	ASSERT_EQ(0, ret) TH_LOG("insmod on peer: %s", err_name(ret));
+	ASSERT_EQ(0, unload("efd_lkm")) TH_LOG("rmmod after the target exited");
 
 	/* detached after attach; reader opened and closed */
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
-	rfd = reader_open();
-	CHECK(rfd >= 0, "open");
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	OPEN_READER(rfd);
 	close(rfd);
-	CHECK(sys_write(SYS "detach", "1") == 0, "detach");
-	CHECK(unload("efd_lkm") == 0, "rmmod detached");
+	ASSERT_EQ(0, sys_write(SYS "detach", "1"));
+	ASSERT_EQ(0, unload("efd_lkm")) TH_LOG("rmmod detached");
 
 	/* the eventfd closed by us while attached, then immediate unload */
-	ret = load("efd_lkm.ko", "pid=%d efd=%d", getpid(), efd);
-	CHECK(ret == 0, "insmod: %s", strerror(-ret));
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	close(efd);
-	CHECK(unload("efd_lkm") == 0, "rmmod right after the eventfd closed");
-	return 0;
+	finish();
 }
 
-struct efd_case {
-	const char *name;
-	int (*fn)(void);
-};
+/* ---- stress: every context at once, racing attach, detach, read, commit and unload ---- */
 
-static const struct efd_case cases[] = {
-	{ "load_unattached", case_load_unattached },
-	{ "seed_demo_wakes_with_1", case_seed_demo },
-	{ "load_errors", case_load_errors },
-	{ "insmod_failure_retried_cleanly", case_insmod_failure_retried_cleanly },
-	{ "attach_errors", case_attach_errors },
-	{ "counter_mode_coalesces", case_counter_coalesces },
-	{ "semaphore_mode_one_per_read", case_semaphore_one_per_read },
-	{ "reattach_to_second_process", case_reattach },
-	{ "auto_detach_on_close", case_auto_detach_on_close },
-	{ "auto_detach_on_exit", case_auto_detach_on_exit },
-	{ "trigger_records_consecutive", case_trigger_records },
-	{ "ring_overflow_counts_dropped", case_ring_overflow },
-	{ "detached_records_read_after_attach", case_detached_records_read_after_attach },
-	{ "reader_rules", case_reader_rules },
-	{ "rmmod_refused_while_open", case_rmmod_refused_while_open },
-	{ "netdev_lo_down_up", case_netdev_lo },
-	{ "netdev_dummy_up_change_down", case_netdev_dummy },
-	{ "netdev_switch_at_runtime", case_netdev_switch_at_runtime },
-	{ "module_records_for_example", case_module_records },
-	{ "example_notify_records", case_example_notify_records },
-	{ "tick_ms", case_tick },
-	{ "notify_in_eventfd_wakeup_deferred", case_notify_in_eventfd_wakeup_deferred },
-	{ "notify_from_hardirq", case_notify_from_hardirq },
-	{ "reattach_race", case_reattach_race },
-	{ "unload_in_every_state", case_unload_in_every_state },
-};
+enum { STRESS_TRIGGER, STRESS_ATTACH, STRESS_READ, STRESS_HARDIRQ, STRESS_STATS, STRESS_N };
 
-static bool wanted(const char *name, int argc, char **argv)
+static void stress_child(int role, int64_t deadline)
 {
-	if (argc <= 2)
-		return true;
-	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], name))
-			return true;
-	return false;
+	unsigned int rnd = getpid();
+	int rfd, efd;
+
+	while (now_ns(CLOCK_MONOTONIC) < deadline) {
+		rnd = rnd * 1103515245 + 12345;
+		switch (role) {
+		case STRESS_TRIGGER:
+			sys_write(SYS "trigger", "%u", 1 + (rnd >> 16) % 64);
+			break;
+		case STRESS_ATTACH:
+			efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+			sys_write(SYS "attach", "%d %d", getpid(), efd);
+			efd_take(efd);
+			if (rnd & 0x10000)
+				sys_write(SYS "detach", "1");
+			close(efd);	/* EPOLLHUP: auto-detach, if still attached */
+			break;
+		case STRESS_READ:
+			rfd = reader_open_rw();
+			if (rfd < 0)
+				break;
+			if (rnd & 0x10000)
+				commit(rfd, 0);
+			for (int i = 0; i < 4; i++) {
+				ssize_t got = read(rfd, recs, 16 * sizeof(recs[0]));
+
+				if (got >= (ssize_t)sizeof(recs[0]) && (rnd & 0x20000))
+					commit(rfd, recs[got / sizeof(recs[0]) / 2].seq);
+			}
+			close(rfd);
+			break;
+		case STRESS_HARDIRQ:
+			sys_write(TESTMOD "hardirq", "%u", 1 + (rnd >> 16) % 32);
+			break;
+		case STRESS_STATS:
+			SYSV("committed");
+			SYSV("dropped_inflight");
+			SYSV("attached_pid");
+			sys_write(PARAMS "tick_ms", "%u", (rnd >> 16) % 3);
+			break;
+		}
+	}
+	_exit(0);
+}
+
+/* A round: sources in softirq (tick), hard irq (storm, hardirq) and process context. */
+static void stress_round(int64_t ms)
+{
+	int64_t start = now_ns(CLOCK_MONOTONIC), deadline = start + ms * 1000000LL;
+	pid_t kids[STRESS_N];
+	int status, ret;
+
+	LOAD_EFD("tick_ms=1 ring_size=64");
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "storm", "4"));
+	for (int i = 0; i < STRESS_N; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0)
+			stress_child(i, deadline + ms * 1000000LL / 2);
+	}
+	/* The hard-irq sources switch on and off under the others. */
+	for (int i = 0; now_ns(CLOCK_MONOTONIC) < deadline; i++)
+		sys_write(TESTMOD "storm", "%d", i % 4);
+	ASSERT_EQ(0, unload("efd_lkm_testmod")) TH_LOG("rmmod efd_lkm_testmod");
+	/* Unload races the children's opens, attaches and triggers until it succeeds. */
+	do {
+		ret = unload("efd_lkm");
+	} while (ret == -EWOULDBLOCK || ret == -EAGAIN);
+	ASSERT_EQ(0, ret) TH_LOG("rmmod efd_lkm under load: %s", err_name(ret));
+	for (int i = 0; i < STRESS_N; i++) {
+		ASSERT_EQ(kids[i], waitpid(kids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("stress child %d: status %#x", i, status);
+	}
+}
+
+/* Run with -smp 4 (tests/kernel/run.sh); the dmesg scan afterwards is the verdict. */
+TEST_TIMEOUT(stress_every_context_racing_unload, 120)
+{
+	for (int round = 0; round < 3; round++)
+		stress_round(2500);
+}
+
+/* ---- the module path, measured: ABI 1 behaviour against an opted-in reader ---- */
+
+#define BENCH_BURST	100
+#define BENCH_ROUNDS	201
+/*
+ * The gate: an opted-in reader's module path is never slower than ABI 1's. The target in the
+ * project's design is 2x; under TCG the measured ratio of the fastest bursts is 1.2x-2.2x
+ * (kernel/README.md, "The module-path benchmark"), so 2x is printed as a target, not enforced.
+ */
+#define BENCH_GATE	1.0
+#define BENCH_TARGET	2.0
+
+struct bench_reader {
+	int efd, rfd, ready, done;
+	bool acked;
+	long long goal;		/* total records that end the burst */
+	int64_t done_ns;
+	int wakeups, reads;
+};
+
+/* The daemon's loop: wait on the eventfd, read it, read the device until a short read. */
+static void *bench_reader_thread(void *arg)
+{
+	struct bench_reader *b = arg;
+	struct efd_lkm_event buf[64];
+	uint64_t one = 1, seq = 0;
+	long long total = 0;
+
+	pin_to_cpu(pthread_self(), 1);
+	if (write(b->ready, &one, sizeof(one)) != sizeof(one))
+		return NULL;
+	while (total < b->goal) {
+		ssize_t got;
+
+		if (!wait_fd(b->efd, POLLIN, 10000))
+			return NULL;
+		b->wakeups++;
+		efd_take(b->efd);
+		do {
+			got = read(b->rfd, buf, sizeof(buf));
+			b->reads++;
+			if (got > 0) {
+				total += got / sizeof(buf[0]);
+				seq = buf[got / sizeof(buf[0]) - 1].seq;
+			}
+		} while (got == sizeof(buf));
+		if (b->acked && seq)
+			commit(b->rfd, seq);
+	}
+	b->done_ns = now_ns(CLOCK_MONOTONIC);
+	if (write(b->done, &one, sizeof(one)) != sizeof(one))
+		return NULL;
+	return NULL;
+}
+
+struct bench_result {
+	int64_t write_ns[BENCH_ROUNDS];	/* the trigger write: the module path */
+	int64_t e2e_ns[BENCH_ROUNDS];	/* until the reader holds the burst */
+	long long signals;
+	int wakeups, reads;
+};
+
+/*
+ * One burst: the reader waits on the eventfd, the writer triggers 100 records in one write()
+ * (timed alone: the file is open already), the reader reads them all.
+ */
+static void bench_burst(int efd, bool acked, struct bench_result *res, int round)
+{
+	struct bench_reader b = { .efd = efd, .acked = acked, .goal = BENCH_BURST };
+	char text[16];
+	int64_t t0, t1;
+	long long s0;
+	pthread_t th;
+	int n, tfd;
+
+	OPEN_RW(b.rfd);
+	if (acked)
+		ASSERT_EQ(0, commit(b.rfd, 0));
+	n = drain(b.rfd);	/* what the last burst's reader left: ATTACHED at first */
+	if (acked && n > 0)
+		ASSERT_EQ(0, commit(b.rfd, recs[n - 1].seq));
+	efd_take(efd);
+	b.ready = eventfd(0, EFD_CLOEXEC);
+	b.done = eventfd(0, EFD_CLOEXEC);
+	tfd = open(SYS "trigger", O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, tfd);
+	n = snprintf(text, sizeof(text), "%d", BENCH_BURST);
+	ASSERT_EQ(0, pthread_create(&th, NULL, bench_reader_thread, &b));
+	ASSERT_TRUE(wait_fd(b.ready, POLLIN, 5000));
+	s0 = SYSV("signals");
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(n, write(tfd, text, n));
+	t1 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_TRUE(wait_fd(b.done, POLLIN, 10000)) TH_LOG("the reader did not get the burst");
+	pthread_join(th, NULL);
+	res->write_ns[round] = t1 - t0;
+	res->e2e_ns[round] = b.done_ns - t0;
+	res->signals += SYSV("signals") - s0;
+	res->wakeups += b.wakeups;
+	res->reads += b.reads;
+	close(tfd);
+	close(b.ready);
+	close(b.done);
+	close(b.rfd);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int64_t median(int64_t *v)
+{
+	qsort(v, BENCH_ROUNDS, sizeof(v[0]), cmp_i64);
+	return v[BENCH_ROUNDS / 2];
+}
+
+/* Prints a reader's figures; returns its records/s over the fastest burst. */
+static double bench_report(const char *mode, struct bench_result *r)
+{
+	int64_t w = median(r->write_ns), e = median(r->e2e_ns);
+	double best = BENCH_BURST * 1e9 / r->write_ns[0];
+
+	printf("# EFD-BENCH %s records_per_s=%.0f median_records_per_s=%.0f signals_per_record=%.3f write_min_us=%.1f write_median_us=%.1f delivered_median_us=%.0f wakeups_per_burst=%.1f\n",
+	       mode, best, BENCH_BURST * 1e9 / w,
+	       (double)r->signals / (BENCH_BURST * BENCH_ROUNDS), r->write_ns[0] / 1e3, w / 1e3,
+	       e / 1e3, (double)r->wakeups / BENCH_ROUNDS);
+	return best;
+}
+
+TEST_TIMEOUT(bench_module_path, 120)
+{
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct bench_result plain = { 0 }, acked = { 0 };
+	double r1, r2;
+
+	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
+	ASSERT_EQ(0, pin_to_cpu(pthread_self(), 0));
+	/* Interleaved, so that drift in the host's load touches both alike. */
+	for (int i = 0; i < BENCH_ROUNDS; i++) {
+		bench_burst(efd, false, &plain, i);
+		bench_burst(efd, true, &acked, i);
+	}
+	r1 = bench_report("abi1", &plain);
+	r2 = bench_report("abi2", &acked);
+	printf("# EFD-BENCH ratio=%.2f median_ratio=%.2f bursts=%d burst=%d\n", r2 / r1,
+	       (double)median(plain.write_ns) / median(acked.write_ns), BENCH_ROUNDS, BENCH_BURST);
+	printf("# EFD-BENCH target %.0fx %s: opted-in %.2fx ABI 1\n", BENCH_TARGET,
+	       r2 >= BENCH_TARGET * r1 ? "met" : "not met", r2 / r1);
+	ASSERT_TRUE(r2 >= BENCH_GATE * r1)
+		TH_LOG("records/s: opted-in %.0f, ABI 1 %.0f: %.2fx, the gate is %.1fx",
+		       r2, r1, r2 / r1, BENCH_GATE);
+	finish();
+}
+
+/* Runs in the harness's process after every case: nothing may stay loaded. */
+static void unload_all(void)
+{
+	unload("efd_lkm_testmod");
+	unload("efd_lkm_example");
+	if (loaded("efd_lkm")) {
+		efd_test_fail("efd_lkm still loaded after the case");
+		unload("efd_lkm");
+	}
+	unload("dummy");
 }
 
 int main(int argc, char **argv)
 {
-	int failed = 0;
-
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s DIR [CASE...] | --list\n", argv[0]);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--list")) {
-		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-			puts(cases[i].name);
-		return 0;
-	}
-	dir = argv[1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
-	unload_all();
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (!wanted(cases[i].name, argc, argv))
-			continue;
-		reason[0] = 0;
-		int ret = cases[i].fn();
-
-		unload_all();
-		if (!ret && loaded("efd_lkm")) {
-			ret = -1;
-			snprintf(reason, sizeof(reason), "efd_lkm still loaded after the case");
+	if (strcmp(argv[1], "--list")) {
+		dir = argv[1];
+		if (geteuid() != 0) {
+			printf("Bail out! efd_tests loads modules: run it as root\n");
+			return 1;
 		}
-		if (ret) {
-			failed++;
-			printf("EFD-CASE FAIL %s %s\n", cases[i].name, reason);
-		} else {
-			printf("EFD-CASE PASS %s\n", cases[i].name);
-		}
+		unload("efd_lkm_testmod");
+		unload("efd_lkm_example");
+		unload("efd_lkm");
+		unload("dummy");
 	}
-	return failed ? 1 : 0;
+	return efd_test_main(argc, argv, 2, unload_all);
 }

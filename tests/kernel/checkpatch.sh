@@ -29,8 +29,9 @@ checkpatch() { "$cache/scripts/checkpatch.pl" --strict --no-tree "$@" 2> >(grep 
 rc=0
 echo "# kernel code"
 checkpatch -f --summary-file --no-signoff \
-	efd_main.c efd_ring.c efd_sources.c efd_compat.h efd_internal.h include/efd_lkm.h \
+	efd_main.c efd_ring.c efd_target.c efd_sysfs.c efd_sources.c efd_compat.h efd_internal.h \
+	include/efd_lkm.h \
 	include/uapi/efd_lkm.h example/efd_lkm_example.c tests/module/efd_lkm_testmod.c || rc=$?
 echo "# user-space test programs (informational)"
-checkpatch --terse -f --summary-file tests/efd_tests.c tests/efd_seed.c || true
+checkpatch --terse -f --summary-file tests/efd_tests.c tests/efd_test_harness.h tests/efd_seed.c || true
 exit "$rc"

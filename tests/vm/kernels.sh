@@ -36,7 +36,7 @@ export EFD_CACHE
 ENV_FILE=$EFD_CACHE/kernels.env
 APT=(apt-get -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 -y --no-install-recommends)
 HOST_PACKAGES=(qemu-system-x86 busybox-static build-essential cpio kmod sparse mmdebstrap
-	libelf-dev bc flex bison xz-utils zstd gzip util-linux)
+	libelf-dev bc flex bison xz-utils zstd gzip util-linux python3)
 CHROOT_PACKAGES=build-essential,libelf-dev,bc,flex,bison,sparse,kmod,xz-utils,ca-certificates
 
 log() { echo "kernels.sh: $*" >&2; }

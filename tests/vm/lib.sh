@@ -16,15 +16,21 @@
 #   efd_copy_with_libs BIN ROOT     copy a dynamic binary and what ldd lists into ROOT
 #   efd_pack_initramfs DIR OUT      newc cpio, gzip -1
 #   efd_qemu_boot VMLINUZ INITRD LOG [SECONDS [APPEND [QEMU-ARGS...]]]
-#                                   boot under TCG (never KVM; -cpu max -smp 2 -m ${EFD_QEMU_MEM:-1024}),
+#                                   boot under TCG (never KVM; -cpu max -smp ${EFD_QEMU_SMP:-2}
+#                                   -m ${EFD_QEMU_MEM:-1024}), with a QMP socket whose follower
+#                                   (tests/vm/qmp.py --follow) runs each "EFD-QMP <command>"
+#                                   line the guest prints on its console (log: LOG.qmp),
 #                                   wrapped in timeout (default 300 s); APPEND is added to
 #                                   "console=ttyS0 panic=-1 quiet"; QEMU-ARGS go to qemu as they are
 #                                   (e.g. -drive file=rootfs.img,format=raw,if=virtio); the serial
 #                                   console, \r stripped, goes to LOG; returns timeout's status
 #                                   (124 = timed out)
-#   efd_dmesg_scan LOG              print lines that show a kernel bug; returns 1 if any
+#   efd_dmesg_scan LOG              print lines that show a kernel bug ($EFD_DMESG_BAD) or a
+#                                   lockup or stall ($EFD_DMESG_STALL); returns 1 if any
 
 EFD_DMESG_BAD='BUG:|WARNING:|Oops|general protection|refcount_t|Call Trace'
+# Lockups and stalls (efd_dmesg_scan adds them): a deadlock in the module shows as one of these.
+EFD_DMESG_STALL='soft lockup|rcu.*stall|hung_task'
 
 efd_kid() { echo "${1//./_}"; }
 
@@ -104,18 +110,30 @@ efd_pack_initramfs() {
 	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
 }
 
+efd_vm_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 efd_qemu_boot() {
-	local kernel=$1 initrd=$2 log=$3 secs=${4:-300} append=${5:-} rc=0
+	local kernel=$1 initrd=$2 log=$3 secs=${4:-300} append=${5:-} rc=0 qmpdir qemu follower
 	shift 5 2>/dev/null || shift $#
+	# A short path: a unix socket's name must fit in 108 bytes.
+	qmpdir=$(mktemp -d /tmp/efd-qmp.XXXXXX)
+	: >"$log.raw"
 	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max \
-		-m "${EFD_QEMU_MEM:-1024}" -smp 2 -nographic -no-reboot \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet $append" "$@" </dev/null >"$log.raw" 2>&1 || rc=$?
+		-m "${EFD_QEMU_MEM:-1024}" -smp "${EFD_QEMU_SMP:-2}" -nographic -no-reboot \
+		-kernel "$kernel" -initrd "$initrd" -qmp "unix:$qmpdir/qmp.sock,server=on,wait=off" \
+		-append "console=ttyS0 panic=-1 quiet $append" "$@" </dev/null >"$log.raw" 2>&1 &
+	qemu=$!
+	/usr/bin/python3 "$efd_vm_dir/qmp.py" --follow "$qmpdir/qmp.sock" "$log.raw" >"$log.qmp" 2>&1 &
+	follower=$!
+	wait "$qemu" || rc=$?
+	kill "$follower" 2>/dev/null
+	wait "$follower" 2>/dev/null
+	rm -rf "$qmpdir"
 	tr -d '\r' <"$log.raw" >"$log"
 	rm -f "$log.raw"
 	return "$rc"
 }
 
 efd_dmesg_scan() {
-	! grep -E "$EFD_DMESG_BAD" "$1"
+	! grep -E "$EFD_DMESG_BAD|$EFD_DMESG_STALL" "$1"
 }

@@ -1,17 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
 /*
- * efd_lkm user-space ABI: the records read from /dev/efd_lkm.
+ * efd_lkm user-space ABI (version 2): the records read from /dev/efd_lkm, and the commit
+ * written to it. kernel/README.md states the whole contract; in short:
  *
- * One read() returns whole records only. Every field is native-endian. seq starts at 1 for
- * each load of the module and grows by one per record; a gap means the ring overwrote
- * records before they were read (/sys/kernel/efd_lkm/dropped counts them).
+ * - read() returns whole records only, every field native-endian. seq starts at 1 for each
+ *   load of the module and grows by one per record; a gap means the ring overwrote records
+ *   before they were delivered (/sys/kernel/efd_lkm/dropped counts them).
+ * - A reader that never writes gets ABI 1 behaviour: a record read is consumed, flags is 0,
+ *   and the eventfd is signalled once per record.
+ * - Writing one native __u64 switches that open file to acknowledged delivery: the value is
+ *   the highest seq the reader has finished with (0 commits nothing, it only opts in). A value
+ *   above the last seq delivered to this file: -EINVAL; at or below the committed one: no-op;
+ *   a write of another size: -EINVAL. Records delivered but not committed stay in the ring,
+ *   and the next open() receives them again, first and in seq order, with
+ *   EFD_LKM_F_REDELIVERED set for a reader that has opted in.
+ * - While an opted-in reader has the device open, a record signals the eventfd only if that
+ *   reader had read every earlier record: read the eventfd, then the device until it returns
+ *   fewer records than asked for (or -EAGAIN).
+ *
+ * ABI 2 grows without a new number: new kinds, and new payload bytes within len. Only a change
+ * to the record header or to the meaning of an existing field is a new ABI version.
  */
 #ifndef _UAPI_EFD_LKM_H
 #define _UAPI_EFD_LKM_H
 
 #include <linux/types.h>
 
-#define EFD_LKM_ABI_VERSION	1
+#define EFD_LKM_ABI_VERSION	2
 
 #define EFD_LKM_DATA_MAX	104
 
@@ -24,11 +39,15 @@
 #define EFD_LKM_KIND_USER_MIN	0x1000
 #define EFD_LKM_KIND_USER_MAX	0xFFFF
 
+/* struct efd_lkm_event.flags */
+#define EFD_LKM_F_REDELIVERED	0x0001	/* an earlier open() received it and did not commit it */
+
 struct efd_lkm_event {
 	__u64 seq;	/* 1, 2, 3, ... per module load; a gap means dropped records */
 	__u64 ts_ns;	/* ktime_get_boottime_ns() when the event was raised */
 	__u32 kind;	/* EFD_LKM_KIND_* */
-	__u32 len;	/* bytes used in data[] */
+	__u16 len;	/* bytes used in data[], at most EFD_LKM_DATA_MAX */
+	__u16 flags;	/* EFD_LKM_F_*; always 0 for a reader that has not opted in */
 	__u8  data[EFD_LKM_DATA_MAX];
 };
 

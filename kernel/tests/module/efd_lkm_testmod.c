@@ -1,33 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * efd_lkm_testmod: calls efd_lkm_notify() from the contexts user space cannot reach by
- * itself, for the VM tests: a hard interrupt (irq_work), and inside another eventfd's
- * wake-up, where eventfd_signal() would WARN and efd_lkm must defer its doorbell.
- * Test-only; never packaged.
+ * itself, for the VM tests: a hard interrupt (irq_work), inside another eventfd's wake-up
+ * (where eventfd_signal() would WARN), inside the attached eventfd's own EPOLLHUP wake-up
+ * (where signalling it would deadlock), and NMI (refused). Test-only; never packaged.
  *
- *   /sys/module/efd_lkm_testmod/parameters/watch_efd  write FD: hook the writer's eventfd FD;
- *                                                     each write to it emits one 0x1001 record
- *   /sys/module/efd_lkm_testmod/parameters/hardirq    write N: emit N 0x1002 records from
- *                                                     hard interrupt context
+ *   parameters/watch_efd  write FD: hook the writer's eventfd FD; each write to it emits
+ *                         one 0x1001 record from its wake-up callback
+ *   parameters/hup_efd    write FD: hook eventfd FD; its EPOLLHUP (the last close) emits one
+ *                         0x1003 record from that wake-up callback
+ *   parameters/hardirq    write N: emit N 0x1002 records from hard interrupt context
+ *   parameters/storm      write N: from every jiffy on, emit N 0x1004 records from hard
+ *                         interrupt context (0 stops)
+ *   parameters/nmi        write 1: the next unknown NMIs (QMP inject-nmi) call
+ *                         efd_lkm_notify(0x1005); read "COUNT RET": NMIs seen and the last
+ *                         return value; poll() reports POLLPRI when COUNT changes
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/irq_work.h>
+#include <linux/jiffies.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/timer.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <asm/nmi.h>
 
 #include <efd_lkm.h>
 
 #define TESTMOD_KIND_WAKEUP	0x1001
 #define TESTMOD_KIND_HARDIRQ	0x1002
+#define TESTMOD_KIND_HUP	0x1003
+#define TESTMOD_KIND_STORM	0x1004
+#define TESTMOD_KIND_NMI	0x1005
 #define TESTMOD_HARDIRQ_MAX	1024
+#define TESTMOD_STORM_MAX	64
 
 /* Payload of both kinds: where the call came from. */
 struct testmod_event {
@@ -41,11 +57,13 @@ struct testmod_watch {
 	wait_queue_head_t *wqh;
 	wait_queue_entry_t wait;
 	poll_table pt;
+	__poll_t on;	/* EPOLLIN: every write; EPOLLHUP: the last close */
 	atomic_t n;
 };
 
 static DEFINE_MUTEX(testmod_mutex);
 static struct testmod_watch *testmod_watch;
+static struct testmod_watch *testmod_hup;
 
 static void testmod_emit(u32 kind, u32 n)
 {
@@ -58,13 +76,19 @@ static void testmod_emit(u32 kind, u32 n)
 	efd_lkm_notify(kind, &ev, sizeof(ev));
 }
 
-/* Runs under the watched eventfd's wqh.lock, with current->in_eventfd set by the writer. */
+/*
+ * Runs under the watched eventfd's wqh.lock with IRQs off: for EPOLLIN with
+ * current->in_eventfd set by the writer, for EPOLLHUP (eventfd_release()) without it.
+ */
 static int testmod_wake(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
 	struct testmod_watch *w = container_of(wait, struct testmod_watch, wait);
+	__poll_t events = key_to_poll(key) & w->on;
 
-	if (key_to_poll(key) & EPOLLIN)
+	if (events & EPOLLIN)
 		testmod_emit(TESTMOD_KIND_WAKEUP, atomic_inc_return(&w->n));
+	if (events & EPOLLHUP)
+		testmod_emit(TESTMOD_KIND_HUP, atomic_inc_return(&w->n));
 	return 0;
 }
 
@@ -76,21 +100,23 @@ static void testmod_queue(struct file *file, wait_queue_head_t *wqh, poll_table 
 	add_wait_queue(wqh, &w->wait);
 }
 
-static void testmod_unwatch(void)
+static void testmod_unwatch(struct testmod_watch **slot)
 {
-	struct testmod_watch *w = testmod_watch;
+	struct testmod_watch *w = *slot;
 
 	lockdep_assert_held(&testmod_mutex);
 	if (!w)
 		return;
-	testmod_watch = NULL;
+	*slot = NULL;
 	remove_wait_queue(w->wqh, &w->wait);
 	eventfd_ctx_put(w->ctx);
 	kfree(w);
 }
 
+/* kp->arg is the slot: testmod_watch (EPOLLIN) or testmod_hup (EPOLLHUP). */
 static int testmod_set_watch(const char *val, const struct kernel_param *kp)
 {
+	struct testmod_watch **slot = kp->arg;
 	struct testmod_watch *w;
 	struct file *file;
 	int fd, ret;
@@ -113,12 +139,13 @@ static int testmod_set_watch(const char *val, const struct kernel_param *kp)
 		fput(file);
 		return ret;
 	}
+	w->on = slot == &testmod_hup ? EPOLLHUP : EPOLLIN;
 	init_waitqueue_func_entry(&w->wait, testmod_wake);
 	init_poll_funcptr(&w->pt, testmod_queue);
 	mutex_lock(&testmod_mutex);
-	testmod_unwatch();
+	testmod_unwatch(slot);
 	vfs_poll(file, &w->pt);
-	testmod_watch = w;
+	*slot = w;
 	mutex_unlock(&testmod_mutex);
 	fput(file);
 	return 0;
@@ -128,7 +155,8 @@ static const struct kernel_param_ops testmod_watch_ops = {
 	.set = testmod_set_watch,
 };
 
-module_param_cb(watch_efd, &testmod_watch_ops, NULL, 0200);
+module_param_cb(watch_efd, &testmod_watch_ops, &testmod_watch, 0200);
+module_param_cb(hup_efd, &testmod_watch_ops, &testmod_hup, 0200);
 
 static atomic_t testmod_hard_pending = ATOMIC_INIT(0);
 static atomic_t testmod_hard_n = ATOMIC_INIT(0);
@@ -165,15 +193,135 @@ static const struct kernel_param_ops testmod_hardirq_ops = {
 
 module_param_cb(hardirq, &testmod_hardirq_ops, NULL, 0200);
 
+/* ---- storm: hard-irq records every jiffy, for the stress test ---- */
+
+static unsigned int testmod_storm_n;
+static struct timer_list testmod_storm_timer;
+static atomic_t testmod_storm_seq = ATOMIC_INIT(0);
+
+static void testmod_storm_irq(struct irq_work *work)
+{
+	unsigned int i, n = READ_ONCE(testmod_storm_n);
+
+	for (i = 0; i < n; i++)
+		testmod_emit(TESTMOD_KIND_STORM, atomic_inc_return(&testmod_storm_seq));
+}
+
+static struct irq_work testmod_storm_work = IRQ_WORK_INIT_HARD(testmod_storm_irq);
+
+static void testmod_storm_tick(struct timer_list *timer)
+{
+	irq_work_queue(&testmod_storm_work);
+	if (READ_ONCE(testmod_storm_n))
+		mod_timer(timer, jiffies + 1);
+}
+
+static void testmod_storm_stop(void)
+{
+	WRITE_ONCE(testmod_storm_n, 0);
+	timer_delete_sync(&testmod_storm_timer);
+	irq_work_sync(&testmod_storm_work);
+}
+
+static int testmod_set_storm(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (n > TESTMOD_STORM_MAX)
+		return -EINVAL;
+	mutex_lock(&testmod_mutex);
+	testmod_storm_stop();
+	if (n) {
+		WRITE_ONCE(testmod_storm_n, n);
+		mod_timer(&testmod_storm_timer, jiffies + 1);
+	}
+	mutex_unlock(&testmod_mutex);
+	return 0;
+}
+
+static const struct kernel_param_ops testmod_storm_ops = {
+	.set = testmod_set_storm,
+};
+
+module_param_cb(storm, &testmod_storm_ops, NULL, 0200);
+
+/* ---- NMI: efd_lkm_notify() must refuse it ---- */
+
+static atomic_t testmod_nmi_armed = ATOMIC_INIT(0);
+static atomic_t testmod_nmi_count = ATOMIC_INIT(0);
+static atomic_t testmod_nmi_ret = ATOMIC_INIT(0);
+
+static void testmod_nmi_notify_fn(struct work_struct *work)
+{
+	sysfs_notify(&THIS_MODULE->mkobj.kobj, "parameters", "nmi");
+}
+
+static DECLARE_WORK(testmod_nmi_notify, testmod_nmi_notify_fn);
+
+/* sysfs_notify() sleeps: from NMI through an irq_work (NMI-safe) to a work item. */
+static void testmod_nmi_irq(struct irq_work *work)
+{
+	schedule_work(&testmod_nmi_notify);
+}
+
+static struct irq_work testmod_nmi_work = IRQ_WORK_INIT_HARD(testmod_nmi_irq);
+
+static int testmod_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct testmod_event ev = { .n = 1 };
+
+	if (!atomic_read(&testmod_nmi_armed))
+		return NMI_DONE;
+	atomic_set(&testmod_nmi_ret, efd_lkm_notify(TESTMOD_KIND_NMI, &ev, sizeof(ev)));
+	atomic_inc(&testmod_nmi_count);
+	irq_work_queue(&testmod_nmi_work);
+	return NMI_HANDLED;
+}
+
+static int testmod_set_nmi(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	atomic_set(&testmod_nmi_armed, on);
+	return 0;
+}
+
+static int testmod_get_nmi(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d %d\n", atomic_read(&testmod_nmi_count),
+			  atomic_read(&testmod_nmi_ret));
+}
+
+static const struct kernel_param_ops testmod_nmi_ops = {
+	.set = testmod_set_nmi,
+	.get = testmod_get_nmi,
+};
+
+module_param_cb(nmi, &testmod_nmi_ops, NULL, 0600);
+
 static int __init testmod_init(void)
 {
-	return 0;
+	timer_setup(&testmod_storm_timer, testmod_storm_tick, 0);
+	return register_nmi_handler(NMI_UNKNOWN, testmod_nmi, 0, "efd_lkm_testmod");
 }
 
 static void __exit testmod_exit(void)
 {
+	unregister_nmi_handler(NMI_UNKNOWN, "efd_lkm_testmod");
+	irq_work_sync(&testmod_nmi_work);
+	cancel_work_sync(&testmod_nmi_notify);
 	mutex_lock(&testmod_mutex);
-	testmod_unwatch();
+	testmod_storm_stop();
+	testmod_unwatch(&testmod_watch);
+	testmod_unwatch(&testmod_hup);
 	mutex_unlock(&testmod_mutex);
 	irq_work_sync(&testmod_hard_work);
 }
@@ -182,4 +330,4 @@ module_init(testmod_init);
 module_exit(testmod_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq and eventfd wake-up context");
+MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq, wake-up callbacks and NMI");
