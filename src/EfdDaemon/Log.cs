@@ -102,6 +102,9 @@ internal static partial class Log
     [LoggerMessage(3002, LogLevel.Information, "Kernel module disabled by configuration (Module:Enabled=false): events come from writes to the eventfd")]
     public static partial void ModuleDisabled(ILogger logger);
 
+    [LoggerMessage(3004, LogLevel.Warning, "{Module} is loaded with ABI version {Actual}, older than this daemon's {Expected}: it runs with classic delivery (events read but not yet handled are lost if the daemon dies). Reload the module to get the new one: systemctl stop efd-daemon; modprobe -r {Module}; systemctl start efd-daemon")]
+    public static partial void ModuleOlderAbi(ILogger logger, string module, long actual, int expected);
+
     [LoggerMessage(3003, LogLevel.Warning, "{Module} is already loaded with ring_size {Actual}; Module:RingSize {Configured} applies only when the module is loaded again (rmmod {Module}, then restart efd-daemon)")]
     public static partial void ModuleRingSizeKept(ILogger logger, string module, long actual, int configured);
 

@@ -30,7 +30,7 @@ internal struct EventRecord
             Count = 1,
             KernelTimestamp = record.TsNs,
             ReceivedAt = receivedAt,
-            PayloadLength = (int)Math.Min(record.Len, (uint)KernelEvent.MaxPayloadLength),
+            PayloadLength = Math.Min((int)record.Len, KernelEvent.MaxPayloadLength),
             Payload = record.Data,
         };
         return r;

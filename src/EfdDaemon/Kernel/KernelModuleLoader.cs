@@ -159,11 +159,20 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
     private void CheckAbi()
     {
         long? abi = _sysfs.ReadNumber(ModuleSysfs.AbiVersionFile);
-        if (abi is not null && abi != EfdLkmRecord.AbiVersion)
+        if (abi is null || abi == EfdLkmRecord.AbiVersion)
         {
-            throw new StartupException(
-                $"{options.Name} speaks ABI version {abi}, this daemon speaks {EfdLkmRecord.AbiVersion}: install matching versions of efd-daemon and efd-lkm-dkms, then reload the module.");
+            return;
         }
+
+        if (abi >= EfdLkmRecord.OldestAbiVersion && abi < EfdLkmRecord.AbiVersion)
+        {
+            // A DKMS upgrade installs the new module but leaves the old one loaded until it is reloaded.
+            Log.ModuleOlderAbi(logger, options.Name, abi.Value, EfdLkmRecord.AbiVersion);
+            return;
+        }
+
+        throw new StartupException(
+            $"{options.Name} speaks ABI version {abi}, this daemon speaks {EfdLkmRecord.OldestAbiVersion} to {EfdLkmRecord.AbiVersion}: install matching versions of efd-daemon and efd-lkm-dkms, then reload the module.");
     }
 
     private static string ReadKernelRelease()

@@ -99,7 +99,7 @@ public sealed class ProtocolRoundTripTests
     [MemberData(nameof(EventsOfEveryKind))]
     public void EveryListenEventLineReadsBackIntoTheSharedType(uint kind, byte[] payload, string name)
     {
-        var raw = new EfdLkmRecord { Seq = 12, TsNs = 99, Kind = kind, Len = (uint)payload.Length };
+        var raw = new EfdLkmRecord { Seq = 12, TsNs = 99, Kind = kind, Len = (ushort)payload.Length };
         payload.CopyTo(MemoryMarshal.AsBytes(new Span<RecordPayload>(ref raw.Data)));
         EventRecord record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch);
 

@@ -2,7 +2,9 @@ using System.Globalization;
 using EfdDaemon.Kernel;
 using EfdDaemon.Sysfs;
 using EfdDaemon.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace EfdDaemon.Tests.Kernel;
 
@@ -28,7 +30,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
     [Fact]
     public void ALoadedModuleIsReattachedThroughSysfsAndVerified()
     {
-        FakeSysfs(attachedPid: Pid, abi: 1);
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.AbiVersion);
 
         ModuleFigures figures = Loader().Attach(Pid, Fd);
 
@@ -42,7 +44,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
     public void ALoadedModuleGetsTheConfiguredSourceSwitchesBeforeTheAttach()
     {
         // modprobe of a loaded module ignores its parameters: the switches of the earlier load would stay.
-        FakeSysfs(attachedPid: Pid, abi: 1);
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.AbiVersion);
         File.WriteAllText(Path.Combine(_options.ParametersPath, "netdev"), "N\n");
         File.WriteAllText(Path.Combine(_options.ParametersPath, "tick_ms"), "0\n");
         _options.Netdev = true;
@@ -60,7 +62,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
     [Fact]
     public void AnUnwritableParameterFailsTheAttachNamingTheFile()
     {
-        FakeSysfs(attachedPid: Pid, abi: 1);
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.AbiVersion);
         Directory.Delete(_options.ParametersPath);
 
         var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
@@ -92,7 +94,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
     public void AModuleAttachedToAnotherProcessFailsVerificationNamingThatPid()
     {
         // modprobe of a loaded module exits 0 and ignores pid= and efd=: only attached_pid tells.
-        FakeSysfs(attachedPid: 999, abi: 1);
+        FakeSysfs(attachedPid: 999, abi: EfdLkmRecord.AbiVersion);
 
         var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
 
@@ -102,12 +104,26 @@ public sealed class KernelModuleLoaderTests : IDisposable
     [Fact]
     public void AnotherAbiVersionIsRefusedWithAClearLine()
     {
-        FakeSysfs(attachedPid: Pid, abi: 2);
+        FakeSysfs(attachedPid: Pid, abi: 3);
 
         var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
 
-        Assert.Contains("speaks ABI version 2, this daemon speaks 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("speaks ABI version 3, this daemon speaks 1 to 2", ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_options.SysfsPath, "attach")) && File.ReadAllText(Path.Combine(_options.SysfsPath, "attach")).Length > 0);
+    }
+
+    [Fact]
+    public void AModuleOfTheOlderAbiIsAcceptedWithAWarningThatSaysHowToReloadIt()
+    {
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.OldestAbiVersion);
+        var logger = new FakeLogger();
+
+        ModuleFigures figures = new KernelModuleLoader(_options, logger).Attach(Pid, Fd);
+
+        Assert.Equal(Pid, figures.AttachedPid);
+        FakeLogRecord warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Id.Id == 3004);
+        Assert.Contains("ABI version 1, older than this daemon's 2", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("modprobe -r efd_lkm", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,9 @@ public sealed unsafe class RecordLayoutTests : IDisposable
         Assert.Equal(_layout["offsetof ts_ns"], (byte*)&r.TsNs - b);
         Assert.Equal(_layout["offsetof kind"], (byte*)&r.Kind - b);
         Assert.Equal(_layout["offsetof len"], (byte*)&r.Len - b);
+        Assert.Equal(sizeof(ushort), _layout["sizeof len"]);
+        Assert.Equal(_layout["offsetof flags"], (byte*)&r.Flags - b);
+        Assert.Equal(EfdLkmRecord.FlagRedelivered, _layout["redelivered"]);
         Assert.Equal(_layout["offsetof data"], (byte*)&r.Data - b);
         Assert.Equal(EfdLkmRecord.AbiVersion, _layout["abi"]);
         Assert.Equal(KernelEvent.MaxPayloadLength, _layout["datamax"]);

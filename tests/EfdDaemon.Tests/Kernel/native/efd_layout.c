@@ -11,7 +11,7 @@
 
 #define FIELD(f) printf("offsetof %s %zu\n", #f, offsetof(struct efd_lkm_event, f))
 
-static void put(FILE *out, __u64 seq, __u32 kind, const void *data, __u32 len)
+static void put(FILE *out, __u64 seq, __u32 kind, const void *data, __u16 len)
 {
 	struct efd_lkm_event e;
 
@@ -39,8 +39,11 @@ int main(int argc, char **argv)
 	FIELD(ts_ns);
 	FIELD(kind);
 	FIELD(len);
+	FIELD(flags);
 	FIELD(data);
 	printf("abi %d\n", EFD_LKM_ABI_VERSION);
+	printf("sizeof len %zu\n", sizeof(((struct efd_lkm_event *)0)->len));
+	printf("redelivered %d\n", EFD_LKM_F_REDELIVERED);
 	printf("datamax %d\n", EFD_LKM_DATA_MAX);
 	if (argc < 2)
 		return 0;
