@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Control;
 
@@ -7,6 +9,8 @@ internal static class ControlServiceCollectionExtensions
 {
     public static IServiceCollection AddEfdControlServer(this IServiceCollection services)
     {
+        services.AddOptions<ControlSocketOptions>().BindConfiguration(ControlSocketOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlSocketOptions>, ControlSocketOptionsValidator>());
         services.AddSingleton<StatusReport>();
         services.AddSingleton<ControlServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlServer>());
