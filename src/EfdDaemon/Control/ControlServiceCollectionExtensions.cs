@@ -1,3 +1,4 @@
+using EfdDaemon.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ internal static class ControlServiceCollectionExtensions
     public static IServiceCollection AddEfdControlServer(this IServiceCollection services)
     {
         services.AddOptions<ControlSocketOptions>().BindConfiguration(ControlSocketOptions.SectionName).ValidateOnStart();
+        services.AddKnownConfigurationSection<ControlSocketOptions>(ControlSocketOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlSocketOptions>, ControlSocketOptionsValidator>());
         services.AddSingleton<StatusReport>();
         services.AddSingleton<ControlServer>();

@@ -1,3 +1,4 @@
+using EfdDaemon.Configuration;
 using EfdDaemon.Control;
 using EfdDaemon.Handlers;
 using EfdDaemon.Handlers.Exec;
@@ -33,6 +34,7 @@ internal static class EfdHost
         services.AddEfdControlServer();
         services.AddEfdLogHandler();
         services.AddEfdSystemd();
+        services.AddEfdUnknownKeyWarnings();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ReadShutdownTimeout(builder.Configuration) + StopMargin);
 
         // After the built-in handlers: the exec handler, then the plugins' handlers (Plugins/, Handlers/Exec/).

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using EfdDaemon.Configuration;
 using EfdDaemon.Events;
 using EfdDaemon.Kernel;
 using EfdDaemon.Logging;
@@ -108,6 +109,7 @@ internal static class EfdServiceCollectionExtensions
         where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddKnownConfigurationSection<TOptions>(section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }

@@ -59,9 +59,10 @@ public sealed class ConfigurationTests
 
         Assert.Equal(1, code);
         string[] lines = stderr.ToString().TrimEnd('\n').Split('\n');
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("Module: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Handlers:X:Kinds", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{file}: 'Handlers:X' matches no handler", StringComparison.Ordinal));
     }
 
     [Fact]

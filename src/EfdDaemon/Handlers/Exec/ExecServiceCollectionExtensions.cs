@@ -1,3 +1,4 @@
+using EfdDaemon.Configuration;
 using EfdDaemon.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,7 @@ internal static class ExecServiceCollectionExtensions
         services.AddOptions<ExecOptions>()
             .Configure(o => configuration.GetSection(ExecOptions.SectionName).Bind(o))
             .ValidateOnStart();
+        services.AddKnownConfigurationSection<ExecOptions>(ExecOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecOptions>, ExecRulesStartupValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ExecHandler(
