@@ -41,7 +41,9 @@ internal sealed class ControlServer(
 
             // Before listen(): nobody can connect while the mode is still the umask's.
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(16);
+            // A burst of up to the cap waits in the backlog for its answer (a session or the refusal
+            // line) instead of failing connect() with EAGAIN; the kernel caps it at somaxconn.
+            socket.Listen(Math.Max(16, bounds.Value.MaxControlConnections));
         }
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {

@@ -87,6 +87,36 @@ public sealed class ControlBoundsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SilentConnectionsUpToTheDefaultCapHoldLittleMoreThanTheirDescriptors()
+    {
+        const int Cap = 64;
+        using var daemon = new DaemonProcess(underSystemd: false, null, "--Logging:MinimumLevel=Debug");
+        await daemon.WaitForOutputAsync("Control socket listening");
+        int pid = daemon.Process.Id;
+        await WarmUpAsync(daemon);
+        await daemon.WaitForOutputAsync("Control connection closed (0 open)");
+        long rssBefore = ProcessMemory.Rss(pid);
+        int fdsBefore = Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+        var silent = new List<Socket>();
+        for (int i = 0; i < Cap; i++)
+        {
+            silent.Add(await ConnectSocketAsync(daemon));
+        }
+
+        // The one past the cap is refused: all 64 are open sessions, waiting for a first byte.
+        string refused = await RefusedLineAsync(daemon);
+        long rssAfter = ProcessMemory.Rss(pid);
+        int fdsAfter = Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+        output.WriteLine($"{Cap} silent connections: daemon VmRSS {ProcessMemory.Describe(rssBefore)} before, {ProcessMemory.Describe(rssAfter)} with them open ({(rssAfter - rssBefore) / Cap} bytes each); {fdsAfter - fdsBefore} more descriptors");
+
+        Assert.Equal("{\"ok\":false,\"error\":\"too many control connections (limit 64); try again later\"}", refused);
+        Assert.Equal(Cap, fdsAfter - fdsBefore);
+        Assert.True(rssAfter - rssBefore < 4 * ProcessMemory.MiB, $"{ProcessMemory.Describe(rssAfter - rssBefore)} for {Cap} silent connections");
+        silent.ForEach(s => s.Dispose());
+    }
+
+    [Fact]
     public async Task AListenerThatNeverReadsDuringAMillionEventFloodCostsBoundedMemoryAndIsToldWhatItSkipped()
     {
         Requirements.Root("pidfd_getfd needs ptrace access to the daemon");
@@ -175,6 +205,14 @@ public sealed class ControlBoundsTests(ITestOutputHelper output)
         string line = await ReadLineAsync(stream);
         Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeouts.Bound));
         return line;
+    }
+
+    /// <summary>Runs a session's whole path once (connect, request, reply, close) so the measurement sees no first-use cost.</summary>
+    private static async Task WarmUpAsync(DaemonProcess daemon)
+    {
+        using LineClient client = await ConnectAsync(daemon);
+        await client.SendAsync("{\"cmd\":\"status\"}");
+        Assert.StartsWith("{\"ok\":true", await client.ReadLineAsync(), StringComparison.Ordinal);
     }
 
     private static async Task AssertStatusAnswersAsync(DaemonProcess daemon)
