@@ -108,3 +108,22 @@ public sealed class ControlIdleTests
         return new LineClient(socket);
     }
 }
+
+public sealed class ConnectionAdmissionTests
+{
+    [Fact]
+    public void ConnectionsBelowTheCapAreAdmittedAndOnlyTheFirstRefusalOfABurstStartsIt()
+    {
+        var admission = new ConnectionAdmission(maxConnections: 2);
+        var seen = new List<(bool Admitted, bool StartsBurst)>();
+        foreach (int open in (int[])[0, 1, 2, 2, 2, 1, 2, 2])
+        {
+            bool admitted = admission.Admit(open);
+            seen.Add((admitted, admission.StartsBurst));
+        }
+
+        Assert.Equal(
+            [(true, false), (true, false), (false, true), (false, false), (false, false), (true, false), (false, true), (false, false)],
+            seen);
+    }
+}

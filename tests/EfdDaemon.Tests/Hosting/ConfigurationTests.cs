@@ -11,6 +11,8 @@ public sealed class ConfigurationTests
     [InlineData("--Module:RingSize=1000", "RingSize must be a power of two")]
     [InlineData("--Handlers:LogHandler:Kinds:0=BOGUS", "Handlers:LogHandler:Kinds: 'BOGUS' is not an event kind")]
     [InlineData("--Handlers:LogHandler:QueueCapacity=0", "Handlers:LogHandler")]
+    [InlineData("--Daemon:MaxControlConnections=0", "Daemon: MaxControlConnections: The field ControlSocketOptions.MaxControlConnections must be between 1 and 4096")]
+    [InlineData("--Daemon:ControlIdleTimeout=00:00:00", "Daemon: ControlIdleTimeout: ")]
     public async Task InvalidConfigurationExitsOneWithItsMessageBeforeCreatingTheRunDirectory(string setting, string expected)
     {
         using var dir = new TempDirectory();
