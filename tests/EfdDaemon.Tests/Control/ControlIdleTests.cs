@@ -33,6 +33,18 @@ public sealed class ControlIdleTests
     }
 
     [Fact]
+    public async Task AConnectionThatNeverSendsAByteIsClosedAfterTheIdleTimeout()
+    {
+        // Real time, a short timeout: the session's first timer is armed when it starts, which a fake clock cannot wait for.
+        await using var daemon = new InProcessDaemon(null, "--Daemon:ControlIdleTimeout=00:00:00.100");
+        await daemon.StartAsync();
+        using LineClient client = await ConnectAsync(daemon);
+
+        Assert.Equal("{\"ok\":false,\"error\":\"idle timeout: closing\"}", await client.ReadLineAsync());
+        await Assert.ThrowsAsync<EndOfStreamException>(client.ReadLineAsync);
+    }
+
+    [Fact]
     public async Task AListenerIsNotClosedByTheIdleTimeout()
     {
         var time = new FakeTimeProvider();
