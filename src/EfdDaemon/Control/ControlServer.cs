@@ -12,8 +12,10 @@ namespace EfdDaemon.Control;
 /// </summary>
 internal sealed class ControlServer(
     IOptions<DaemonOptions> options,
+    IOptions<ControlSocketOptions> bounds,
     EventDispatcher dispatcher,
     StatusReport status,
+    TimeProvider time,
     ILogger<ControlServer> logger) : IHostedService, IEventSink, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -21,6 +23,7 @@ internal sealed class ControlServer(
     private ListenClient[] _listeners = [];
     private Socket? _listener;
     private Task? _acceptLoop;
+    private int _open;
 
     public string SocketPath => Path.Combine(options.Value.RunDirectory, RunFiles.RunDirectory.ControlSocketFile);
 
@@ -36,7 +39,9 @@ internal sealed class ControlServer(
 
             // Before listen(): nobody can connect while the mode is still the umask's.
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(16);
+            // A burst of up to the cap waits in the backlog for its answer (a session or the refusal
+            // line) instead of failing connect() with EAGAIN; the kernel caps it at somaxconn.
+            socket.Listen(Math.Max(16, bounds.Value.MaxControlConnections));
         }
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
@@ -108,6 +113,8 @@ internal sealed class ControlServer(
     private async Task AcceptLoopAsync(Socket listener)
     {
         var sessions = new List<Task>();
+        ControlSocketOptions limits = bounds.Value;
+        var admission = new ConnectionAdmission(limits.MaxControlConnections);
         while (!_stopping.IsCancellationRequested)
         {
             Socket client;
@@ -121,9 +128,43 @@ internal sealed class ControlServer(
             }
 
             sessions.RemoveAll(t => t.IsCompleted);
-            sessions.Add(new ControlSession(client, this, status, logger).RunAsync(_stopping.Token));
+            if (admission.Admit(Volatile.Read(ref _open)))
+            {
+                Interlocked.Increment(ref _open);
+                sessions.Add(RunSessionAsync(client, limits));
+            }
+            else
+            {
+                Refuse(client, admission);
+            }
         }
 
         await Task.WhenAll(sessions).ConfigureAwait(false);
+    }
+
+    private async Task RunSessionAsync(Socket client, ControlSocketOptions limits)
+    {
+        try
+        {
+            await new ControlSession(client, this, status, limits, time, logger).RunAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Log.ControlConnectionClosed(logger, Interlocked.Decrement(ref _open));
+        }
+    }
+
+    /// <summary>One error line and a close; the first refusal of a burst is logged.</summary>
+    private void Refuse(Socket client, ConnectionAdmission admission)
+    {
+        if (admission.StartsBurst)
+        {
+            Log.ControlConnectionsAtCap(logger, admission.MaxConnections);
+        }
+
+        using (client)
+        {
+            ControlSession.TrySendNow(client, admission.RefusalLine);
+        }
     }
 }

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using EfdDaemon.Configuration;
 
 namespace EfdDaemon.Control;
 
@@ -7,6 +10,9 @@ internal static class ControlServiceCollectionExtensions
 {
     public static IServiceCollection AddEfdControlServer(this IServiceCollection services)
     {
+        services.AddOptions<ControlSocketOptions>().BindConfiguration(ControlSocketOptions.SectionName).ValidateOnStart();
+        services.AddKnownConfigurationSection<ControlSocketOptions>(ControlSocketOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlSocketOptions>, ControlSocketOptionsValidator>());
         services.AddSingleton<StatusReport>();
         services.AddSingleton<ControlServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlServer>());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using EfdDaemon.Configuration;
 using EfdDaemon.Events;
 
 namespace EfdDaemon.Hosting;
@@ -18,13 +19,13 @@ internal static class EfdConfigChecker
         }
         catch (OptionsValidationException ex)
         {
-            errors.AddRange(Describe(ex));
+            errors.AddRange(Describe(ex, services));
         }
         catch (AggregateException ex)
         {
             foreach (Exception inner in ex.InnerExceptions)
             {
-                errors.AddRange(inner is OptionsValidationException o ? Describe(o) : [inner.Message]);
+                errors.AddRange(inner is OptionsValidationException o ? Describe(o, services) : [inner.Message]);
             }
         }
         catch (InvalidOperationException ex)
@@ -38,11 +39,12 @@ internal static class EfdConfigChecker
         return errors;
     }
 
-    private static IEnumerable<string> Describe(OptionsValidationException ex)
+    private static IEnumerable<string> Describe(OptionsValidationException ex, IServiceProvider services)
     {
-        string section = ex.OptionsType.Name.EndsWith("Options", StringComparison.Ordinal)
+        string section = services.GetServices<KnownConfigurationSection>().FirstOrDefault(s => s.OptionsType == ex.OptionsType)?.Path
+            ?? (ex.OptionsType.Name.EndsWith("Options", StringComparison.Ordinal)
             ? ex.OptionsType.Name[..^"Options".Length]
-            : ex.OptionsType.Name;
+            : ex.OptionsType.Name);
         return ex.Failures.Select(f => $"{section}: {f}");
     }
 }

@@ -36,6 +36,7 @@ internal static class EfdHost
         services.AddEfdControlServer();
         services.AddEfdLogHandler(builder.Configuration);
         services.AddEfdSystemd();
+        services.AddEfdUnknownKeyWarnings();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ReadShutdownTimeout(builder.Configuration) + StopMargin);
 
         // After the built-in handlers: the exec handler, then the plugins' handlers (Plugins/, Handlers/Exec/).

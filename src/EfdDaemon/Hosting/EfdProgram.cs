@@ -48,6 +48,8 @@ internal static class EfdProgram
             IReadOnlyList<string> errors = EfdConfigChecker.Check(host.Services);
             if (commandLine.CheckConfig)
             {
+                // Unknown keys fail the check, but only warn when the daemon starts (UnknownKeyWarnings).
+                errors = [.. errors, .. UnknownKeyCheck.Find(host.Services).Select(k => k.ToString())];
                 await (errors.Count == 0 ? stdout : stderr).WriteLineAsync(errors.Count == 0 ? "config ok" : string.Join('\n', errors)).ConfigureAwait(false);
                 return errors.Count == 0 ? DaemonExitCodes.Ok : DaemonExitCodes.InvalidConfiguration;
             }

@@ -14,12 +14,23 @@ namespace EfdDaemon.Logging;
 /// when the value has a newline. No package served here does this (DESIGN.md, Logging).
 /// </summary>
 /// <remarks>
-/// Entries larger than a datagram (journald then expects a memfd passed with SCM_RIGHTS) are cut to
-/// <see cref="MaxDatagram"/> bytes of MESSAGE; the daemon's entries are far smaller.
+/// An entry always fits one datagram of <see cref="MaxDatagram"/> bytes (larger ones would need a memfd
+/// passed with SCM_RIGHTS): each field other than MESSAGE is cut to <see cref="MaxFieldBytes"/> UTF-8
+/// bytes, and MESSAGE to what remains; every cut is on a character boundary. A cut MESSAGE ends with
+/// <c> [cut to K of N bytes]</c> and the entry gets <c>EFD_MESSAGE_ORIGINAL_BYTES=N</c>
+/// (src/EfdDaemon/INTERFACES.md, Bounds). The daemon's entries are far smaller.
 /// </remarks>
 internal sealed class JournaldSink : ILogEventSink, IDisposable
 {
     public const int MaxDatagram = 200 * 1024;
+    public const int MaxFieldBytes = 8 * 1024;
+    public const string OriginalBytesField = "EFD_MESSAGE_ORIGINAL_BYTES";
+
+    /// <summary>MESSAGE's framing at its longest: the name, a newline, the 64-bit length, the closing newline.</summary>
+    private const int MessageFraming = 7 + 1 + 8 + 1;
+
+    /// <summary>The framing, the cut note and its <see cref="OriginalBytesField"/> field, at their longest, with room to spare.</summary>
+    private const int MessageReserve = 128;
 
     private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
     private readonly UnixDomainSocketEndPoint _endpoint;
@@ -46,32 +57,42 @@ internal sealed class JournaldSink : ILogEventSink, IDisposable
         }
     }
 
-    /// <summary>Encodes one entry as a native-protocol datagram.</summary>
+    /// <summary>Encodes one entry as a native-protocol datagram of at most <see cref="MaxDatagram"/> bytes.</summary>
     public static byte[] Format(LogEvent logEvent)
     {
-        using var buffer = new MemoryStream();
         string message = MessageRenderer.Render(logEvent);
         if (logEvent.Exception is { } ex)
         {
             message += "\n" + ex;
         }
 
-        if (message.Length > MaxDatagram / 2)
-        {
-            message = message[..(MaxDatagram / 2)];
-        }
-
-        WriteField(buffer, "MESSAGE", message);
-        WriteField(buffer, "PRIORITY", JournalFields.Priority(logEvent.Level).ToString(CultureInfo.InvariantCulture));
-        WriteField(buffer, "SYSLOG_IDENTIFIER", JournalFields.SyslogIdentifier);
+        using var fields = new MemoryStream();
+        WriteField(fields, "PRIORITY", JournalFields.Priority(logEvent.Level).ToString(CultureInfo.InvariantCulture));
+        WriteField(fields, "SYSLOG_IDENTIFIER", JournalFields.SyslogIdentifier);
         foreach ((string name, LogEventPropertyValue value) in logEvent.Properties)
         {
             if (JournalFields.FieldName(name) is { } field)
             {
-                WriteField(buffer, field, Render(name, value));
+                WriteField(fields, field, Render(name, value), MaxFieldBytes);
             }
         }
 
+        using var buffer = new MemoryStream();
+        byte[] text = Encoding.UTF8.GetBytes(message);
+        int room = MaxDatagram - (int)fields.Length;
+        if (text.Length + MessageFraming <= room)
+        {
+            WriteField(buffer, "MESSAGE", text);
+        }
+        else
+        {
+            int kept = Utf8Cut.PrefixLength(text, Math.Max(room - MessageReserve, 0));
+            byte[] note = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" [cut to {kept} of {text.Length} bytes]"));
+            WriteField(buffer, "MESSAGE", [.. text.AsSpan(0, kept), .. note]);
+            WriteField(buffer, OriginalBytesField, text.Length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        fields.WriteTo(buffer);
         return buffer.ToArray();
     }
 
@@ -90,15 +111,20 @@ internal sealed class JournaldSink : ILogEventSink, IDisposable
             : value.ToString(null, CultureInfo.InvariantCulture);
     }
 
-    private static void WriteField(Stream stream, string name, string value)
+    private static void WriteField(Stream stream, string name, string value, int maxBytes = int.MaxValue)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
+        WriteField(stream, name, bytes.AsSpan(0, Utf8Cut.PrefixLength(bytes, maxBytes)));
+    }
+
+    private static void WriteField(Stream stream, string name, ReadOnlySpan<byte> value)
+    {
         stream.Write(Encoding.ASCII.GetBytes(name));
-        if (value.Contains('\n', StringComparison.Ordinal))
+        if (value.Contains((byte)'\n'))
         {
             Span<byte> length = stackalloc byte[9];
             length[0] = (byte)'\n';
-            BinaryPrimitives.WriteUInt64LittleEndian(length[1..], (ulong)bytes.Length);
+            BinaryPrimitives.WriteUInt64LittleEndian(length[1..], (ulong)value.Length);
             stream.Write(length);
         }
         else
@@ -106,7 +132,7 @@ internal sealed class JournaldSink : ILogEventSink, IDisposable
             stream.WriteByte((byte)'=');
         }
 
-        stream.Write(bytes);
+        stream.Write(value);
         stream.WriteByte((byte)'\n');
     }
 }

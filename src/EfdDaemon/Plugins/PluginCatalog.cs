@@ -19,6 +19,9 @@ internal sealed class PluginCatalog
 {
     public const string SectionName = "Plugins";
 
+    /// <summary>The one key of <c>Plugins:&lt;Name&gt;</c> that is the daemon's; the rest are the plugin's own.</summary>
+    public const string EnabledKey = "Enabled";
+
     public static readonly IReadOnlyList<string> DefaultDirectories =
         [InstalledLayout.PackagePluginDirectory, InstalledLayout.LocalPluginDirectory];
 
@@ -92,7 +95,7 @@ internal sealed class PluginCatalog
     private PluginLoadResult Load(Candidate candidate, IServiceCollection services, IConfigurationSection section)
     {
         (string name, string folder, string? directoryProblem) = candidate;
-        string? enabled = section["Enabled"];
+        string? enabled = section[EnabledKey];
         bool isEnabled = true;
         if (enabled is not null && !bool.TryParse(enabled, out isEnabled))
         {

@@ -11,6 +11,8 @@ public sealed class ConfigurationTests
     [InlineData("--Module:RingSize=1000", "RingSize must be a power of two")]
     [InlineData("--Handlers:LogHandler:Kinds:0=BOGUS", "Handlers:LogHandler:Kinds: 'BOGUS' is not an event kind")]
     [InlineData("--Handlers:LogHandler:QueueCapacity=0", "Handlers:LogHandler")]
+    [InlineData("--Daemon:MaxControlConnections=0", "Daemon: MaxControlConnections: The field ControlSocketOptions.MaxControlConnections must be between 1 and 4096")]
+    [InlineData("--Daemon:ControlIdleTimeout=00:00:00", "Daemon: ControlIdleTimeout: ")]
     public async Task InvalidConfigurationExitsOneWithItsMessageBeforeCreatingTheRunDirectory(string setting, string expected)
     {
         using var dir = new TempDirectory();
@@ -59,9 +61,10 @@ public sealed class ConfigurationTests
 
         Assert.Equal(1, code);
         string[] lines = stderr.ToString().TrimEnd('\n').Split('\n');
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("Module: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Handlers:X:Kinds", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{file}: 'Handlers:X' matches no handler", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using EfdDaemon.Logging;
 using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,8 @@ namespace EfdDaemon.Tests.Logging;
 /// <summary>The journald sink's datagrams, received on a test AF_UNIX datagram socket and parsed as journald would.</summary>
 public sealed class JournaldSinkTests : IDisposable
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly TempDirectory _dir = new();
     private readonly Socket _journal = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
     private readonly string _path;
@@ -81,6 +84,58 @@ public sealed class JournaldSinkTests : IDisposable
         Assert.DoesNotContain("starting as pid", daemon.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMultiByteMessagePastTheLimitIsCutOnACharacterBoundaryFitsOneDatagramAndSaysSo()
+    {
+        // 20 000 × "日本語€😀" (16 UTF-8 bytes, 6 UTF-16 chars): 320 000 bytes, past the datagram.
+        string text = string.Concat(Enumerable.Repeat("日本語€😀", 20_000));
+        string message = "Control client gone: " + text;
+        using (SerilogLoggerFactory factory = Factory())
+        {
+            EfdDaemon.Log.ControlClientGone(factory.CreateLogger("x"), text);
+        }
+
+        (Dictionary<string, string> fields, int size) = await ReceiveWithSizeAsync();
+
+        int total = Encoding.UTF8.GetByteCount(message);
+        Match cut = Regex.Match(fields["MESSAGE"], @" \[cut to (\d+) of (\d+) bytes\]$");
+        Assert.True(cut.Success, "MESSAGE does not end with the cut note");
+        string kept = fields["MESSAGE"][..cut.Index];
+        Assert.True(size <= JournaldSink.MaxDatagram, $"datagram of {size} bytes");
+        Assert.StartsWith(kept, message, StringComparison.Ordinal);
+        Assert.Equal(Encoding.UTF8.GetByteCount(kept).ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Groups[1].Value);
+        Assert.Equal(total.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.Groups[2].Value);
+        Assert.Equal(total.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[JournaldSink.OriginalBytesField]);
+        Assert.InRange(Encoding.UTF8.GetByteCount(kept), JournaldSink.MaxDatagram - (16 * 1024), JournaldSink.MaxDatagram);
+        Assert.InRange(Encoding.UTF8.GetByteCount(fields["EFD_REASON"]), JournaldSink.MaxFieldBytes - 4, JournaldSink.MaxFieldBytes);
+        Assert.StartsWith(fields["EFD_REASON"], text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMessageWithinTheLimitIsWholeAndHasNoCutNote()
+    {
+        string text = string.Concat(Enumerable.Repeat("€", 30_000));
+        using (SerilogLoggerFactory factory = Factory())
+        {
+            EfdDaemon.Log.ControlClientGone(factory.CreateLogger("x"), text);
+        }
+
+        Dictionary<string, string> fields = await ReceiveAsync();
+
+        Assert.Equal("Control client gone: " + text, fields["MESSAGE"]);
+        Assert.False(fields.ContainsKey(JournaldSink.OriginalBytesField));
+    }
+
+    [Theory]
+    [InlineData("a😀", 1, 1)]
+    [InlineData("a😀", 4, 1)]
+    [InlineData("a😀", 5, 5)]
+    [InlineData("€€", 4, 3)]
+    [InlineData("abc", 2, 2)]
+    [InlineData("abc", 9, 3)]
+    public void AUtf8CutNeverSplitsACharacter(string text, int maxBytes, int expected) =>
+        Assert.Equal(expected, Utf8Cut.PrefixLength(Encoding.UTF8.GetBytes(text), maxBytes));
+
     [Theory]
     [InlineData("Pid", "EFD_PID")]
     [InlineData("EventFd", "EFD_FD")]
@@ -102,14 +157,17 @@ public sealed class JournaldSinkTests : IDisposable
     private SerilogLoggerFactory Factory() =>
         new(new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(new JournaldSink(_path)).CreateLogger(), dispose: true);
 
-    private async Task<Dictionary<string, string>> ReceiveAsync()
+    private async Task<Dictionary<string, string>> ReceiveAsync() => (await ReceiveWithSizeAsync()).Fields;
+
+    private async Task<(Dictionary<string, string> Fields, int Size)> ReceiveWithSizeAsync()
     {
-        byte[] buffer = new byte[JournaldSink.MaxDatagram];
+        // Twice the limit: a datagram over it would be seen whole, not truncated by the receive.
+        byte[] buffer = new byte[2 * JournaldSink.MaxDatagram];
         int n = await _journal.ReceiveAsync(buffer).WaitAsync(TestTimeouts.Bound);
-        return Parse(buffer.AsSpan(0, n));
+        return (Parse(buffer.AsSpan(0, n)), n);
     }
 
-    /// <summary>journald's native protocol: NAME=value\n, or NAME\n + little-endian u64 length + value + \n.</summary>
+    /// <summary>journald's native protocol: NAME=value\n, or NAME\n + little-endian u64 length + value + \n; values must be whole UTF-8.</summary>
     private static Dictionary<string, string> Parse(ReadOnlySpan<byte> data)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -119,7 +177,7 @@ public sealed class JournaldSinkTests : IDisposable
             int eq = data[..nl].IndexOf((byte)'=');
             if (eq >= 0)
             {
-                fields[Encoding.ASCII.GetString(data[..eq])] = Encoding.UTF8.GetString(data[(eq + 1)..nl]);
+                fields[Encoding.ASCII.GetString(data[..eq])] = StrictUtf8.GetString(data[(eq + 1)..nl]);
                 data = data[(nl + 1)..];
                 continue;
             }
@@ -128,7 +186,7 @@ public sealed class JournaldSinkTests : IDisposable
             int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(data[(nl + 1)..]);
             ReadOnlySpan<byte> value = data.Slice(nl + 9, length);
             Assert.Equal((byte)'\n', data[nl + 9 + length]);
-            fields[name] = Encoding.UTF8.GetString(value);
+            fields[name] = StrictUtf8.GetString(value);
             data = data[(nl + 10 + length)..];
         }
 

@@ -1,9 +1,9 @@
+using EfdDaemon.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using EfdDaemon.Configuration;
 
 namespace EfdDaemon.Handlers.Exec;
 
@@ -22,6 +22,7 @@ internal static class ExecServiceCollectionExtensions
         services.AddOptions<ExecOptions>()
             .Configure(o => configuration.GetSection(ExecOptions.SectionName).Bind(o))
             .ValidateOnStart();
+        services.AddKnownConfigurationSection<ExecOptions>(ExecOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecOptions>, ExecRulesStartupValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ExecHandler(
