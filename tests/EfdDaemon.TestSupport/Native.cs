@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+
+namespace EfdDaemon.TestSupport;
+
+/// <summary>The few syscalls the tests need to observe processes and signal eventfds.</summary>
+public static unsafe partial class Native
+{
+    public static uint EffectiveUid => geteuid();
+
+    public static bool IsRoot => geteuid() == 0;
+
+    /// <summary>Adds <paramref name="value"/> to the eventfd <paramref name="fd"/> of this process (the in-process daemon's).</summary>
+    public static void SignalEventfd(int fd, ulong value = 1)
+    {
+        if (write(fd, &value, sizeof(ulong)) != sizeof(ulong))
+        {
+            throw new IOException($"write(eventfd {fd}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits until process <paramref name="pid"/> (not necessarily our child) has exited, through a pidfd.</summary>
+    /// <returns><see langword="false"/> if it still runs after <paramref name="timeout"/>.</returns>
+    public static bool WaitForProcessExit(int pid, TimeSpan timeout)
+    {
+        int pidfd = (int)syscall(434 /* pidfd_open */, pid, 0);
+        if (pidfd < 0)
+        {
+            return Marshal.GetLastPInvokeError() == 3; // ESRCH: already gone (and reaped).
+        }
+
+        try
+        {
+            var fds = new PollFd { Fd = pidfd, Events = 1 /* POLLIN */ };
+            return poll(&fds, 1, (int)timeout.TotalMilliseconds) == 1;
+        }
+        finally
+        {
+            _ = close(pidfd);
+        }
+    }
+
+    public static void MakeFifo(string path)
+    {
+        if (mkfifo(path, 0b110_000_000) != 0)
+        {
+            throw new IOException($"mkfifo({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+#pragma warning disable IDE1006, SA1300
+    [LibraryImport("libc.so.6")]
+    private static partial uint geteuid();
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial nint write(int fd, void* buf, nuint count);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial long syscall(long number, int pid, uint flags);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int poll(PollFd* fds, nuint nfds, int timeout);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int close(int fd);
+
+    [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int mkfifo(string path, uint mode);
+#pragma warning restore IDE1006, SA1300
+}
