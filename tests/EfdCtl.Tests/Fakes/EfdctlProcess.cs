@@ -7,7 +7,7 @@ internal static class EfdctlProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "efdctl.dll");
 
-    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    public static string Dotnet => DaemonProcess.Dotnet;
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, IEnumerable<string>? prefix = null)
     {

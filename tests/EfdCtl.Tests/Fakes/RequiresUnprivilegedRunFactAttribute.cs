@@ -2,28 +2,18 @@ namespace EfdCtl.Tests.Fakes;
 
 /// <summary>
 /// A test that runs efdctl as user nobody through setpriv: needs root (to drop to nobody), setpriv,
-/// and an efdctl.dll that nobody can reach. Skipped, with the reason, when any is missing.
+/// and an efdctl.dll that nobody can reach. A missing one follows <see cref="Prerequisites"/>:
+/// skipped with the reason, failed with it under CI.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class RequiresUnprivilegedRunFactAttribute : FactAttribute
+public sealed class RequiresUnprivilegedRunFactAttribute() : PrerequisiteFactAttribute(WhyMissing())
 {
     public const string Setpriv = "/usr/bin/setpriv";
 
-    public RequiresUnprivilegedRunFactAttribute()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            Skip = "requires root, to run efdctl as user nobody";
-        }
-        else if (!File.Exists(Setpriv))
-        {
-            Skip = $"requires {Setpriv} (util-linux)";
-        }
-        else if (!WorldReachable(EfdctlProcess.Dll))
-        {
-            Skip = $"user nobody cannot read {EfdctlProcess.Dll} (a parent directory is not world-searchable)";
-        }
-    }
+    private static string? WhyMissing() =>
+        !Environment.IsPrivilegedProcess ? "requires root, to run efdctl as user nobody"
+        : !File.Exists(Setpriv) ? $"requires {Setpriv} (util-linux)"
+        : !WorldReachable(EfdctlProcess.Dll) ? $"user nobody cannot read {EfdctlProcess.Dll} (a parent directory is not world-searchable)"
+        : null;
 
     private static bool WorldReachable(string path)
     {

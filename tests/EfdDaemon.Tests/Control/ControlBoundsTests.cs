@@ -116,10 +116,9 @@ public sealed class ControlBoundsTests(ITestOutputHelper output)
         silent.ForEach(s => s.Dispose());
     }
 
-    [Fact]
+    [RequiresRootFact("pidfd_getfd needs ptrace access to the daemon")]
     public async Task AListenerThatNeverReadsDuringAMillionEventFloodCostsBoundedMemoryAndIsToldWhatItSkipped()
     {
-        Requirements.Root("pidfd_getfd needs ptrace access to the daemon");
         const long Flood = 1_000_000;
         using var daemon = new DaemonProcess(underSystemd: false, null, "--Daemon:EventfdMode=Semaphore", "--Handlers:LogHandler:Enabled=false", "--Handlers:ExecHandler:Enabled=false");
         await daemon.WaitForOutputAsync("Control socket listening");

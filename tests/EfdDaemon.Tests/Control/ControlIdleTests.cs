@@ -36,7 +36,7 @@ public sealed class ControlIdleTests
     public async Task AConnectionThatNeverSendsAByteIsClosedAfterTheIdleTimeout()
     {
         // Real time, a short timeout: the session's first timer is armed when it starts, which a fake clock cannot wait for.
-        await using var daemon = new InProcessDaemon(null, "--Daemon:ControlIdleTimeout=00:00:00.100");
+        await using var daemon = new InProcessDaemon(configure: null, "--Daemon:ControlIdleTimeout=00:00:00.100");
         await daemon.StartAsync();
         using LineClient client = await ConnectAsync(daemon);
 

@@ -93,7 +93,7 @@ public sealed class ControlServerTests
     public async Task AListenerThatDoesNotReadIsToldHowManyEventsItMissedAndNothingElseWaits()
     {
         const int Published = 20_000;
-        await using var daemon = new InProcessDaemon(null, "--Handlers:LogHandler:Enabled=false");
+        await using var daemon = new InProcessDaemon(configure: null, "--Handlers:LogHandler:Enabled=false");
         await daemon.StartAsync();
         using var client = await ConnectAsync(daemon);
         await client.SendAsync("{\"cmd\":\"listen\"}");

@@ -1,19 +1,18 @@
 using EfdDaemon.Events;
 using EfdDaemon.Kernel;
-using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace EfdDaemon.Tests.Events;
 
 public sealed class EventfdSourceTests
 {
-    [Fact]
+    [RequiresToolFact("mkfifo", "coreutils")]
     public async Task RecordsFromTheDeviceBecomeOneEventEachAndSequenceGapsAreCounted()
     {
         // A FIFO stands in for /dev/efd_lkm: whole 128-byte records, non-blocking, pollable.
         using var dir = new TempDirectory();
         string fifo = dir.Combine("efd_lkm");
-        Assert.Equal(0, Requirements.Run(Requirements.Tool("mkfifo", "coreutils"), fifo).ExitCode);
+        Assert.Equal(0, Tools.Run(Prerequisites.Tool("mkfifo", "coreutils"), fifo).ExitCode);
         var logs = new FakeLogCollector();
         var sink = new CollectingSink();
         using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, new FakeLogger(logs));

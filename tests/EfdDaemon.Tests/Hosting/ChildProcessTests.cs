@@ -4,7 +4,6 @@ using System.Text.Json;
 using EfdDaemon.Control;
 using EfdDaemon.Interop;
 using EfdDaemon.Tests.Control;
-using EfdDaemon.Tests.Support;
 
 namespace EfdDaemon.Tests.Hosting;
 
@@ -23,7 +22,7 @@ public sealed class ChildProcessTests
         string first = await daemon.ReceiveNotifyAsync();
         messages.Add(first);
         Assert.True(first.Contains("READY=1", StringComparison.Ordinal), $"first datagram: {first}\n{daemon.Output}");
-        Assert.Equal($"{daemon.DaemonPid}\n", await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "pid")));
+        Assert.Equal($"{daemon.Pid}\n", await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "pid")));
         Assert.True(File.Exists(Path.Combine(daemon.RunDirectory, "efd")));
         Assert.True(File.Exists(Path.Combine(daemon.RunDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile)));
 
@@ -44,10 +43,9 @@ public sealed class ChildProcessTests
         Assert.DoesNotContain(messages, m => m.Contains("STOPPING=1", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [RequiresRootFact("pidfd_getfd needs ptrace access to the daemon")]
     public async Task AnotherProcessSignalsTheDaemonsEventfdThroughPidfdGetfd()
     {
-        Requirements.Root("pidfd_getfd needs ptrace access to the daemon");
         using var daemon = new DaemonProcess(underSystemd: true);
         Assert.Contains("READY=1", await daemon.ReceiveNotifyAsync(), StringComparison.Ordinal);
         int pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(daemon.RunDirectory, "pid")), CultureInfo.InvariantCulture);

@@ -1,5 +1,4 @@
 using EfdDaemon.Hosting;
-using EfdDaemon.Tests.Support;
 
 namespace EfdDaemon.Tests.Hosting;
 

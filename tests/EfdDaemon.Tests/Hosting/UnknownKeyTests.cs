@@ -43,7 +43,7 @@ public sealed class UnknownKeyTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        int code = await EfdProgram.RunAsync(["--check-config", RepoPaths.Combine("deploy", "config", "efd-daemon.json")], stdout: stdout, stderr: stderr);
+        int code = await EfdProgram.RunAsync(["--check-config", Repository.Combine("deploy", "config", "efd-daemon.json")], stdout: stdout, stderr: stderr);
 
         Assert.Equal("", stderr.ToString());
         Assert.Equal(0, code);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using EfdDaemon.Kernel;
 using EfdDaemon.Sysfs;
-using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;

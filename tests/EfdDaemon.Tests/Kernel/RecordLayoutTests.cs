@@ -1,6 +1,5 @@
 using EfdDaemon.Events;
 using EfdDaemon.Kernel;
-using EfdDaemon.Tests.Support;
 
 namespace EfdDaemon.Tests.Kernel;
 
@@ -13,15 +12,15 @@ public sealed unsafe class RecordLayoutTests : IDisposable
 
     public RecordLayoutTests()
     {
-        string gcc = Requirements.Tool("gcc", "gcc");
-        string header = RepoPaths.Combine("kernel", "include", "uapi", "efd_lkm.h");
+        string gcc = Prerequisites.Tool("gcc", "gcc");
+        string header = Repository.Combine("kernel", "include", "uapi", "efd_lkm.h");
         Assert.True(File.Exists(header), $"{header} is missing: the uapi header is the contract this test checks.");
         string exe = _dir.Combine("efd_layout");
-        (int cc, string ccOut) = Requirements.Run(gcc, "-Wall", "-Werror", "-I", Path.GetDirectoryName(header)!,
-            "-o", exe, RepoPaths.Combine("tests", "EfdDaemon.Tests", "Kernel", "native", "efd_layout.c"));
+        (int cc, string ccOut) = Tools.Run(gcc, "-Wall", "-Werror", "-I", Path.GetDirectoryName(header)!,
+            "-o", exe, Repository.Combine("tests", "EfdDaemon.Tests", "Kernel", "native", "efd_layout.c"));
         Assert.True(cc == 0, $"gcc failed (needs linux-libc-dev for <linux/types.h>): {ccOut}");
         _samples = _dir.Combine("samples.bin");
-        (int rc, string output) = Requirements.Run(exe, _samples);
+        (int rc, string output) = Tools.Run(exe, _samples);
         Assert.Equal(0, rc);
         foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -30,7 +29,7 @@ public sealed unsafe class RecordLayoutTests : IDisposable
         }
     }
 
-    [Fact]
+    [RequiresToolFact("gcc", "gcc")]
     public void TheCSharpRecordHasTheSizeAndOffsetsOfTheCStruct()
     {
         EfdLkmRecord r = default;
@@ -48,7 +47,7 @@ public sealed unsafe class RecordLayoutTests : IDisposable
         Assert.Equal(KernelEvent.MaxPayloadLength, _layout["datamax"]);
     }
 
-    [Fact]
+    [RequiresToolFact("gcc", "gcc")]
     public void RecordsWrittenByCParseIntoTypedEvents()
     {
         byte[] bytes = File.ReadAllBytes(_samples);

@@ -65,9 +65,3 @@ internal sealed class RecordingHandler(string name = "Recorder", IReadOnlyCollec
         return done.Task.WaitAsync(TestTimeouts.Bound);
     }
 }
-
-internal static class TestTimeouts
-{
-    /// <summary>The bound after which a wait counts as failed; never a synchronisation delay.</summary>
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-}

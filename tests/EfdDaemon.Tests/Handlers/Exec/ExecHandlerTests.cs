@@ -1,15 +1,15 @@
 using System.Globalization;
 using EfdDaemon.Handlers.Exec;
-using EfdDaemon.Plugins.Tests.Support;
+using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Handlers.Exec;
 
 public sealed class ExecHandlerTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task AMatchingRuleRunsItsProgramWithTheEventOnlyInACleanEnvironment()
     {
         using var dir = new TempDirectory();
@@ -42,7 +42,7 @@ public sealed class ExecHandlerTests
         Assert.Single(exec.Results);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task TheProgramLeadsItsOwnSessionAndProcessGroup()
     {
         using var dir = new TempDirectory();
@@ -56,7 +56,7 @@ public sealed class ExecHandlerTests
         Assert.Equal([pid, pid, pid], stat);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task StdoutAndStderrLinesAreLoggedUnderTheRulesName()
     {
         using var dir = new TempDirectory();
@@ -74,7 +74,7 @@ public sealed class ExecHandlerTests
         Assert.Equal((LogLevel.Information, "chatty", result.Pid.ToString(CultureInfo.InvariantCulture)), (exit.Level, exit.Property("Rule"), exit.Property("ChildPid")));
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task AHostileModuleNameIsPassedVerbatimInTheEnvironmentAndNeverExecuted()
     {
         using var dir = new TempDirectory("e");
@@ -106,7 +106,7 @@ public sealed class ExecHandlerTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "c")));
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task AHostileInterfaceNameWithSpacesQuotesAndANewlineStaysOneValue()
     {
         using var dir = new TempDirectory();
@@ -128,7 +128,7 @@ public sealed class ExecHandlerTests
         Assert.Equal(2, Scripts.ReadNulSeparated(Path.Combine(dir.Path, "argv")).Count);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task AUserKindRunsWithItsPayloadInHex()
     {
         using var dir = new TempDirectory();
@@ -147,7 +147,7 @@ public sealed class ExecHandlerTests
         Assert.Contains("EFD_PAYLOAD_HEX=dead0001", env);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ATimeoutKillsTheWholeProcessGroupGrandchildrenIncluded()
     {
         using var dir = new TempDirectory();
@@ -171,7 +171,7 @@ public sealed class ExecHandlerTests
         Assert.Contains(exec.Logs.Entries, e => e.EventId == 7007 && e.Property("Rule") == "stuck" && e.Level == LogLevel.Error);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task BeyondTheConcurrencyLimitTheHandlerWaitsForASlot()
     {
         using var dir = new TempDirectory();
@@ -194,7 +194,7 @@ public sealed class ExecHandlerTests
         Assert.All(results, r => Assert.Equal(0, r.Status.ExitCode));
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ARuleWithAUserAndGroupRunsAsThem()
     {
         using var dir = new TempDirectory();
@@ -212,7 +212,7 @@ public sealed class ExecHandlerTests
         Assert.Equal("65534", File.ReadAllText(dir.Combine("gid")).Trim());
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task AProgramThatCannotStartIsLoggedAndFreesItsSlot()
     {
         using var dir = new TempDirectory();
@@ -227,7 +227,7 @@ public sealed class ExecHandlerTests
         Assert.Equal(0, exec.Handler.Running);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ANonZeroExitIsLoggedAsAWarningWithTheStatus()
     {
         await using var exec = new ExecFixture(4, Rule("fails", "/bin/sh", "-c", "exit 3"));
@@ -240,7 +240,7 @@ public sealed class ExecHandlerTests
         Assert.Equal((LogLevel.Warning, "3"), (entry.Level, entry.Property("ExitCode")));
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task StoppingTheHandlerTerminatesTheProgramsStillRunning()
     {
         var exec = new ExecFixture(4, Rule("long", "/bin/sleep", "1000"));

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.TestSupport;
 
 /// <summary>The few syscalls the tests need to observe processes and signal eventfds.</summary>
-internal static unsafe partial class Native
+public static unsafe partial class Native
 {
     public static uint EffectiveUid => geteuid();
 
@@ -74,17 +74,4 @@ internal static unsafe partial class Native
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mkfifo(string path, uint mode);
 #pragma warning restore IDE1006, SA1300
-}
-
-/// <summary>A test that needs root: plugin files must be root-owned, and exec rules switch users.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class RootFactAttribute : FactAttribute
-{
-    public RootFactAttribute()
-    {
-        if (!Native.IsRoot)
-        {
-            Skip = "needs root (CI runs as root): plugin files must be owned by root, and exec rules switch users";
-        }
-    }
 }

@@ -1,4 +1,4 @@
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.Tests.Plugins;
 
 /// <summary>
 /// Builds <c>tests/plugins/TestPlugins.slnx</c> once per test run into a temporary artifacts path and

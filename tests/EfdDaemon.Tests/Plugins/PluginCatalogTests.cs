@@ -1,14 +1,14 @@
 using Efd.TestDependency;
-using EfdDaemon.Plugins.Tests.Support;
+using EfdDaemon.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Plugins;
 
 [Collection(TestPluginsCollection.Name)]
 public sealed class PluginCatalogTests(TestPluginsFixture plugins)
 {
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task GoodPluginIsLoadedWithItsOwnConfigSectionAndItsHandlerSharesTheHostsContract()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin");
@@ -28,7 +28,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Equal("GoodHandler hello TRIGGER 7", await probe.WaitForAsync("GoodHandler"));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task APluginCarriesItsOwnVersionOfADependencyTheHostAlsoLoaded()
     {
         Assert.Equal("1.0.0.0", Marker.Version); // the host's copy, in the default context
@@ -46,7 +46,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Equal("1.0.0.0", Marker.Version);
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void APluginThatThrowsInRegistrationFailsWithItsReasonAndLeavesNothingInTheContainer()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("ThrowsOnLoad", "GoodPlugin");
@@ -63,7 +63,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Equal(["GoodHandler"], provider.GetServices<IEventHandler>().Select(h => h.Name));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void APluginBuiltAgainstAnotherApiMajorIsRefusedNamingBothVersions()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("WrongApi");
@@ -78,7 +78,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Empty(services);
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void APluginDisabledInConfigurationIsNotLoaded()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin");
@@ -90,7 +90,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Empty(services);
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void APluginInALaterDirectoryOverridesOneOfTheSameNameAndTheOverriddenOneIsReported()
     {
         using TempDirectory packaged = plugins.CreatePluginDirectory("GoodPlugin");
@@ -108,7 +108,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
         Assert.Single(services, d => d.ServiceType == typeof(IEventHandler));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void AFolderWithoutItsAssemblyIsRefusedAndAMissingDirectoryIsSkipped()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory();

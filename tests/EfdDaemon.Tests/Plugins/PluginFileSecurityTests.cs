@@ -1,15 +1,15 @@
-using EfdDaemon.Plugins.Tests.Support;
+using EfdDaemon.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Plugins;
 
 [Collection(TestPluginsCollection.Name)]
 public sealed class PluginFileSecurityTests(TestPluginsFixture plugins)
 {
     private const UnixFileMode WorldWritableDirectory = (UnixFileMode)0b111_111_111;
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void AWorldWritablePluginFolderIsRefusedNamingThePathAndTheCheck()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin", "ConflictingDependency");
@@ -26,7 +26,7 @@ public sealed class PluginFileSecurityTests(TestPluginsFixture plugins)
         Assert.DoesNotContain(services, d => d.ServiceType == typeof(IEventHandler) && d.ImplementationFactory is null && d.ImplementationType?.Name == "GoodHandler");
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void AGroupWritableFileInsideThePluginIsRefused()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin");
@@ -38,7 +38,7 @@ public sealed class PluginFileSecurityTests(TestPluginsFixture plugins)
         Assert.Equal((PluginState.Refused, $"file {deps} is writable by group or others (mode 0664)"), (result.State, result.Reason));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void AWorldWritablePluginDirectoryRefusesEveryPluginInIt()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin");
@@ -49,7 +49,7 @@ public sealed class PluginFileSecurityTests(TestPluginsFixture plugins)
         Assert.Equal((PluginState.Refused, $"directory {dir.Path} is writable by group or others (mode 0777)"), (result.State, result.Reason));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void FilesNotOwnedByTheRequiredOwnerAreRefused()
     {
         // Tests create files as root, so prove the ownership check by requiring another owner.
@@ -61,7 +61,7 @@ public sealed class PluginFileSecurityTests(TestPluginsFixture plugins)
         Assert.Equal((PluginState.Refused, $"directory {dir.Path} is owned by uid 0, not uid 4242"), (result.State, result.Reason));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public void ADirectoryAboveThePluginDirectoryThatOthersCanWriteIsRefusedUnlessSticky()
     {
         using var parent = new TempDirectory();

@@ -1,18 +1,18 @@
 using EfdDaemon.Handlers.Exec;
 using EfdDaemon.Hosting;
-using EfdDaemon.Plugins.Tests.Support;
+using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Handlers.Exec;
 
 /// <summary>SIGHUP's reload (the core's <c>ReloadService</c>) applying and rejecting exec rules in the real host.</summary>
 public sealed class ExecReloadTests
 {
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ReloadAppliesANewRuleAndTheDispatcherDeliversItsKinds()
     {
         using var dir = new TempDirectory();
-        await using var daemon = new InProcessDaemon(null, Rules(("first", "TRIGGER", "/bin/true")));
+        await using var daemon = new InProcessDaemon(pluginDirectory: null, configJson: Rules(("first", "TRIGGER", "/bin/true")));
         await daemon.StartAsync();
         ExecHandler exec = daemon.Host.Services.GetRequiredService<ExecHandler>();
         var ran = new TaskCompletionSource<ExecResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,10 +29,10 @@ public sealed class ExecReloadTests
         Assert.Contains(daemon.Logs.Entries, e => e.EventId == 7001);
     }
 
-    [RootFact]
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ReloadRejectsAnInvalidRuleSetKeepsTheOldOneAndSaysWhy()
     {
-        await using var daemon = new InProcessDaemon(null, Rules(("first", "TRIGGER", "/bin/true")));
+        await using var daemon = new InProcessDaemon(pluginDirectory: null, configJson: Rules(("first", "TRIGGER", "/bin/true")));
         await daemon.StartAsync();
         ExecHandler exec = daemon.Host.Services.GetRequiredService<ExecHandler>();
         ExecRuleSet before = exec.Rules;
@@ -52,9 +52,9 @@ public sealed class ExecReloadTests
     public void AnInvalidRuleSetAtStartFailsTheConfigurationCheck()
     {
         var args = new[] { "--Exec:Rules:0:Name=x", "--Exec:Rules:0:Kinds:0=TRIGGER", "--Exec:Rules:0:Program=/nonexistent/efd" };
-        using Microsoft.Extensions.Hosting.IHost host = Hosting.EfdHost.CreateBuilder(args).Build();
+        using Microsoft.Extensions.Hosting.IHost host = EfdHost.CreateBuilder(args).Build();
 
-        IReadOnlyList<string> errors = Hosting.EfdConfigChecker.Check(host.Services);
+        IReadOnlyList<string> errors = EfdConfigChecker.Check(host.Services);
 
         Assert.Contains(errors, e => e.Contains("Exec rule x: Program: /nonexistent/efd does not exist or is a directory", StringComparison.Ordinal));
     }
@@ -68,13 +68,13 @@ public sealed class ExecReloadTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        int exit = await Hosting.EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr);
+        int exit = await EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr);
 
         Assert.Equal(1, exit);
         Assert.Equal("Exec: Exec rule bad: Program: 'bin/true' is not an absolute path (there is no PATH lookup)", stderr.ToString().Trim());
 
         File.WriteAllText(file, Rules(("ok", "TRIGGER", "/bin/true")));
-        Assert.Equal(0, await Hosting.EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr));
+        Assert.Equal(0, await EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr));
         Assert.Equal("config ok", stdout.ToString().Trim());
     }
 

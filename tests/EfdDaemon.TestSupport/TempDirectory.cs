@@ -1,19 +1,24 @@
 using System.Globalization;
 
-namespace EfdCtl.Tests.Fakes;
+namespace EfdDaemon.TestSupport;
 
-/// <summary>A fresh directory under /tmp, removed on dispose. Short paths: AF_UNIX paths are limited to 107 bytes.</summary>
-internal sealed class TempDirectory : IDisposable
+/// <summary>
+/// A fresh directory under /tmp, mode 0755 (so that root-owned plugin directories pass the daemon's
+/// file checks), removed at dispose. Short paths: AF_UNIX paths are limited to 107 bytes.
+/// </summary>
+public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "efd-test-")
     {
-        Path = Directory.CreateTempSubdirectory("efdctl-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
+        File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
     }
 
     public string Path { get; }
 
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="content"/> to <paramref name="name"/> (creating its directories) and returns its path.</summary>
     public string Write(string name, string content)
     {
         string path = Combine(name);
@@ -22,7 +27,7 @@ internal sealed class TempDirectory : IDisposable
         return path;
     }
 
-    /// <summary>Writes the daemon's run files: <c>pid</c>, and <c>efd</c> unless null.</summary>
+    /// <summary>Writes the daemon's run files here: <c>pid</c>, and <c>efd</c> unless null.</summary>
     public void WriteRunFiles(int pid, int? efd)
     {
         Write("pid", pid.ToString(CultureInfo.InvariantCulture) + "\n");
@@ -54,6 +59,9 @@ internal sealed class TempDirectory : IDisposable
             Directory.Delete(Path, recursive: true);
         }
         catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
         {
         }
     }

@@ -1,6 +1,6 @@
 using EfdDaemon.Handlers.Exec;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Handlers.Exec;
 
 public sealed class ExecRuleValidationTests
 {

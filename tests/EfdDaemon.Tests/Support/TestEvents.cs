@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.Tests.Support;
 
 /// <summary>KernelEvents built from payload bytes laid out as efd_lkm's records are.</summary>
 internal static class TestEvents

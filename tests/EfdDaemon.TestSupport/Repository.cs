@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.TestSupport;
 
 /// <summary>The source tree, and <c>dotnet</c> runs against it that keep their output out of it.</summary>
-internal static class Repository
+public static class Repository
 {
-    public static string Root { get; } = typeof(Repository).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
+    /// <summary>
+    /// Gets the repository root: the one this library was built from (assembly metadata, see the project
+    /// file), else found from the test assembly upward (efd-daemon.sln marks the root).
+    /// </summary>
+    public static string Root { get; } = FromMetadata() ?? FindRoot();
 
     public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 
@@ -72,4 +74,26 @@ internal static class Repository
             CopyFolder(dir, Path.Combine(target, Path.GetFileName(dir)));
         }
     }
+
+    private static string? FromMetadata() => typeof(Repository).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value is { Length: > 0 } root && Directory.Exists(root) ? root : null;
+
+    private static string FindRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), CallerDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "efd-daemon.sln")) || File.Exists(Path.Combine(dir.FullName, "src", "EfdDaemon", "EfdDaemon.csproj")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (efd-daemon.sln) was not found above the test assembly.");
+    }
+
+    private static string CallerDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path) ?? "/";
 }

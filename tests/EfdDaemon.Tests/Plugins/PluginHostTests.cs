@@ -1,7 +1,6 @@
 using EfdDaemon.Events;
-using EfdDaemon.Plugins.Tests.Support;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Plugins;
 
 /// <summary>The test plugins loaded by the real host, events signalled on its eventfd.</summary>
 [Collection(TestPluginsCollection.Name)]
@@ -20,7 +19,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         }
         """;
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task TheDaemonReportsEveryPluginsStateAndRunsOnlyTheLoadedOnes()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory(TestPluginsFixture.Plugins);
@@ -41,7 +40,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         Assert.Contains(daemon.Logs.Entries, e => e.EventId == 4003 && e.Property("Plugin") == "ThrowsOnLoad");
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task AThrowingAndAHangingPluginHandlerNeitherStopTheOthersNorThemselves()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin", "ThrowsPerEvent", "Hangs");
@@ -61,7 +60,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         Assert.True(Snapshot(daemon, "HangingHandler").Timeouts >= 1);
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task PluginHandlersGetTheirKindsFromCodeUnlessConfigurationReplacesThem()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("GoodPlugin", "ThrowsPerEvent");
@@ -76,7 +75,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         Assert.DoesNotContain(daemon.Probe.Lines, l => l.StartsWith("ThrowingHandler", StringComparison.Ordinal));
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task APluginCarryingItsOwnDependencyVersionRunsInTheRealHost()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("ConflictingDependency");
@@ -89,7 +88,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         Assert.Equal("1.0.0.0", Efd.TestDependency.Marker.Version);
     }
 
-    [RootFact]
+    [RequiresRootFact("plugin files must be owned by root")]
     public async Task TheRateAlertSamplePluginWarnsThroughTheDaemonsLog()
     {
         using TempDirectory dir = plugins.CreatePluginDirectory("RateAlert");

@@ -1,6 +1,6 @@
 using EfdDaemon.Handlers.Exec;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.Tests.Handlers.Exec;
 
 /// <summary>An <see cref="ExecHandler"/> over given rules, a recording logger, and a way to await runs.</summary>
 internal sealed class ExecFixture : IAsyncDisposable

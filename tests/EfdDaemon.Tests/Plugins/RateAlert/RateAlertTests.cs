@@ -1,11 +1,11 @@
 using EfdDaemon.Plugins.RateAlert;
-using EfdDaemon.Plugins.Tests.Support;
+using EfdDaemon.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Plugins.RateAlert;
 
 public sealed class RateAlertTests : IDisposable
 {

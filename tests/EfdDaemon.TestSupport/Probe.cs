@@ -1,7 +1,7 @@
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.TestSupport;
 
 /// <summary>What the test plugins report to (an <see cref="IProgress{T}"/> in the daemon's container); lets a test wait for a line.</summary>
-internal sealed class Probe : IProgress<string>
+public sealed class Probe : IProgress<string>
 {
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
@@ -49,10 +49,4 @@ internal sealed class Probe : IProgress<string>
 
         return done.Task.WaitAsync(TestTimeouts.Bound);
     }
-}
-
-internal static class TestTimeouts
-{
-    /// <summary>The bound after which a wait counts as failed; never a synchronisation delay.</summary>
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 }

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.TestSupport;
 
 /// <summary>Keeps every log entry with its structured properties; lets a test wait for one.</summary>
-internal sealed class RecordingLoggerProvider : ILoggerProvider
+public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly Lock _lock = new();
     private readonly List<LogEntry> _entries = [];
@@ -94,7 +94,7 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
     }
 }
 
-internal sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, IReadOnlyDictionary<string, object?> Properties, Exception? Exception)
+public sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, IReadOnlyDictionary<string, object?> Properties, Exception? Exception)
 {
     public string? Property(string name) => Properties.TryGetValue(name, out object? v) ? v?.ToString() : null;
 }

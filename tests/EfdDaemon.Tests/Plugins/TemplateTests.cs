@@ -1,6 +1,4 @@
-using EfdDaemon.Plugins.Tests.Support;
-
-namespace EfdDaemon.Plugins.Tests;
+namespace EfdDaemon.Tests.Plugins;
 
 /// <summary>
 /// <c>dotnet new efd-handler</c> as a plugin author outside this repository uses it: the Abstractions
@@ -9,7 +7,7 @@ namespace EfdDaemon.Plugins.Tests;
 /// </summary>
 public sealed class TemplateTests
 {
-    [RootFact]
+    [RequiresRootFact("the template's plugin is loaded by the daemon, which needs its files owned by root")]
     public async Task TheTemplatesOutputBuildsPassesItsTestsAndIsLoadedByTheDaemon()
     {
         using var work = new TempDirectory("efd-template-");

@@ -1,15 +1,16 @@
 using EfdDaemon.Events;
 using EfdDaemon.Hosting;
+using EfdDaemon.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EfdDaemon.Plugins.Tests.Support;
+namespace EfdDaemon.TestSupport;
 
 /// <summary>
 /// The real host (<see cref="EfdHost"/>), in this process, with a temp config and run directory,
-/// <c>Module:Enabled=false</c>, the given plugin directory, a <see cref="Probe"/> the test plugins report
-/// to, and a recording logger.
+/// <c>Module:Enabled=false</c>, journal off, one plugin directory (none unless given), a
+/// <see cref="Probe"/> the test plugins report to, and a recording logger.
 /// </summary>
 internal sealed class InProcessDaemon : IAsyncDisposable
 {
@@ -17,7 +18,19 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     private bool _started;
     private bool _stopped;
 
+    /// <summary>A daemon whose container <paramref name="configure"/> may change (e.g. <see cref="WithHandlers"/>).</summary>
+    public InProcessDaemon(Action<HostApplicationBuilder>? configure = null, params string[] extraArgs)
+        : this(null, null, configure, extraArgs)
+    {
+    }
+
+    /// <summary>A daemon that loads plugins from <paramref name="pluginDirectory"/> and reads <paramref name="configJson"/> as its efd-daemon.json.</summary>
     public InProcessDaemon(string? pluginDirectory, string? configJson = null, params string[] extraArgs)
+        : this(pluginDirectory, configJson, null, extraArgs)
+    {
+    }
+
+    private InProcessDaemon(string? pluginDirectory, string? configJson, Action<HostApplicationBuilder>? configure, string[] extraArgs)
     {
         Directory.CreateDirectory(ConfigDirectory);
         if (configJson is not null)
@@ -28,7 +41,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
         string[] args =
         [
             "--config-dir", ConfigDirectory,
-            $"--Daemon:RunDirectory={_dir.Combine("run")}",
+            $"--Daemon:RunDirectory={RunDirectory}",
             $"--Daemon:PluginDirectories:0={pluginDirectory ?? _dir.Combine("no-plugins")}",
             "--Module:Enabled=false",
             "--Logging:Journal=Off",
@@ -37,6 +50,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
         HostApplicationBuilder builder = EfdHost.CreateBuilder(args);
         builder.Services.AddSingleton<IProgress<string>>(Probe);
         builder.Services.AddSingleton<ILoggerProvider>(Logs);
+        configure?.Invoke(builder);
         Host = builder.Build();
     }
 
@@ -50,11 +64,24 @@ internal sealed class InProcessDaemon : IAsyncDisposable
 
     public string ConfigFile => Path.Combine(ConfigDirectory, "efd-daemon.json");
 
+    public string RunDirectory => _dir.Combine("run");
+
+    public EventfdSource Source => Host.Services.GetRequiredService<EventfdSource>();
+
     public EventDispatcher Dispatcher => Host.Services.GetRequiredService<EventDispatcher>();
 
     public IReadOnlyList<PluginStatus> Plugins => Host.Services.GetRequiredService<PluginStatusRegistry>().Snapshot();
 
     public ReloadService Reloader => Host.Services.GetRequiredService<ReloadService>();
+
+    /// <summary>Registers <paramref name="handlers"/> in the daemon's container, beside its own.</summary>
+    public static Action<HostApplicationBuilder> WithHandlers(params IEventHandler[] handlers) => builder =>
+    {
+        foreach (IEventHandler h in handlers)
+        {
+            builder.Services.AddSingleton(h);
+        }
+    };
 
     public async Task StartAsync()
     {
@@ -63,7 +90,7 @@ internal sealed class InProcessDaemon : IAsyncDisposable
     }
 
     /// <summary>Writes 1 to the daemon's eventfd, as <c>efdctl signal</c> does without the module.</summary>
-    public void Signal() => Native.SignalEventfd(Host.Services.GetRequiredService<EventfdSource>().EventfdNumber);
+    public void Signal() => Native.SignalEventfd(Source.EventfdNumber);
 
     public async Task StopAsync()
     {
