@@ -885,6 +885,34 @@ TEST(acked_reader_committing_everything_leaves_nothing)
 	finish();
 }
 
+/* A reader killed with SIGKILL between read and commit: the next opener gets the rest. */
+TEST(acked_reader_killed_its_uncommitted_records_are_redelivered)
+{
+	int rfd, n, status;
+	pid_t child;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	child = fork();
+	if (child == 0) {
+		int fd = reader_open_rw();
+
+		if (fd < 0 || commit(fd, 0) || drain(fd) != 5 || commit(fd, 2))
+			_exit(1);
+		raise(SIGKILL);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("the reader child: status %#x", status);
+	ASSERT_EQ(2, SYSV("committed"));
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(3, n);
+	expect_seqs(n, 3, EFD_LKM_F_REDELIVERED);
+	finish();
+}
+
 /* Overwrite counts in dropped_inflight what was delivered and uncommitted, else in dropped. */
 TEST(overwrite_counts_dropped_or_dropped_inflight)
 {
@@ -1613,7 +1641,7 @@ static void stress_round(int64_t ms)
 TEST_TIMEOUT(stress_every_context_racing_unload, 120)
 {
 	for (int round = 0; round < 3; round++)
-		stress_round(2500);
+		stress_round(1500);
 }
 
 /* ---- the module path, measured: ABI 1 behaviour against an opted-in reader ---- */

@@ -107,7 +107,7 @@ build_module() {
 		flags+=(C=1)
 	fi
 	copy_sources "$src"
-	if ! efd_kmake "$k" "$src" "${flags[@]}" EFD_LKM_TESTMOD=m modules >"$log" 2>&1; then
+	if ! efd_kmake "$k" "$src" "${flags[@]}" EFD_LKM_TESTMOD=m -j"$(nproc)" modules >"$log" 2>&1; then
 		fail "$k" "$name" "make ${flags[*]} failed: $(grep -m1 -E 'error|Error' "$log")"
 		return 1
 	fi
