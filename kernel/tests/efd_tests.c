@@ -1647,11 +1647,12 @@ TEST_TIMEOUT(stress_every_context_racing_unload, 120)
 /* ---- the module path, measured: ABI 1 behaviour against an opted-in reader ---- */
 
 #define BENCH_BURST	100
-#define BENCH_ROUNDS	201
+#define BENCH_ROUNDS	101
 /*
  * The gate: an opted-in reader's module path is never slower than ABI 1's. The target in the
  * project's design is 2x; under TCG the measured ratio of the fastest bursts is 1.2x-2.2x
  * (kernel/README.md, "The module-path benchmark"), so 2x is printed as a target, not enforced.
+ * Set BENCH_GATE to BENCH_TARGET to enforce it.
  */
 #define BENCH_GATE	1.0
 #define BENCH_TARGET	2.0
