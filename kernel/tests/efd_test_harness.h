@@ -5,6 +5,11 @@
  *
  *	TEST(name) { ... }			a case, with the default timeout
  *	TEST_TIMEOUT(name, seconds) { ... }	a case with its own timeout
+ *	FIXTURE(f) { members };			state shared by the cases of fixture f,
+ *	FIXTURE_SETUP(f) { self->... }		made before each of them,
+ *	FIXTURE_TEARDOWN(f) { self->... }	undone after each, also when an ASSERT ends it
+ *						(or the setup: members start zeroed)
+ *	TEST_F(f, name) { self->... }		a case "f.name" on fixture f (TEST_F_TIMEOUT too)
  *	ASSERT_EQ(expected, seen);		on failure: record, end the case
  *	EXPECT_EQ(expected, seen);		on failure: record, go on
  *	ASSERT_TRUE(cond) TH_LOG("fmt", ...);	what to say on failure (optional)
@@ -55,6 +60,17 @@ struct efd_test_result {
 static struct efd_test *efd_tests_head, **efd_tests_tail = &efd_tests_head;
 static struct efd_test_result *efd_result;
 static int efd_trigger;	/* set by a failed check, consumed by the TH_LOG loop */
+static void (*efd_teardown)(void *self);	/* the running TEST_F's, until it has run */
+static void *efd_teardown_self;
+
+static inline void efd_test_teardown(void)
+{
+	void (*fn)(void *self) = efd_teardown;
+
+	efd_teardown = NULL;	/* once, even if an ASSERT in it ends the case */
+	if (fn)
+		fn(efd_teardown_self);
+}
 
 static inline void efd_test_register(struct efd_test *t)
 {
@@ -74,6 +90,43 @@ static inline void efd_test_register(struct efd_test *t)
 	static void test_name(void)
 
 #define TEST(test_name) TEST_TIMEOUT(test_name, EFD_TEST_TIMEOUT_DEFAULT)
+
+#define FIXTURE(fixture) struct efd_fixture_##fixture
+#define FIXTURE_SETUP(fixture)							\
+	static void efd_setup_##fixture(struct efd_fixture_##fixture *self)
+#define FIXTURE_TEARDOWN(fixture)						\
+	static void efd_teardown_typed_##fixture(struct efd_fixture_##fixture *self); \
+	static void efd_teardown_##fixture(void *self)				\
+	{									\
+		efd_teardown_typed_##fixture(self);				\
+	}									\
+	static void efd_teardown_typed_##fixture(struct efd_fixture_##fixture *self)
+
+#define TEST_F_TIMEOUT(fixture, test_name, seconds)				\
+	static void fixture##_##test_name(struct efd_fixture_##fixture *self);	\
+	static void efd_run_##fixture##_##test_name(void)			\
+	{									\
+		static struct efd_fixture_##fixture f;				\
+										\
+		efd_teardown_self = &f;	/* also after a failed setup */		\
+		efd_teardown = efd_teardown_##fixture;				\
+		efd_setup_##fixture(&f);					\
+		fixture##_##test_name(&f);					\
+		efd_test_teardown();						\
+	}									\
+	static struct efd_test efd_test_##fixture##_##test_name = {		\
+		.name = #fixture "." #test_name,				\
+		.fn = efd_run_##fixture##_##test_name,				\
+		.timeout_s = (seconds),						\
+	};									\
+	static void __attribute__((constructor)) efd_reg_##fixture##_##test_name(void) \
+	{									\
+		efd_test_register(&efd_test_##fixture##_##test_name);		\
+	}									\
+	static void fixture##_##test_name(struct efd_fixture_##fixture *self)
+
+#define TEST_F(fixture, test_name)						\
+	TEST_F_TIMEOUT(fixture, test_name, EFD_TEST_TIMEOUT_DEFAULT)
 
 /* Records the first failure of the running case (later ones only count). */
 static inline void __attribute__((format(printf, 1, 2))) efd_test_fail(const char *fmt, ...)
@@ -104,6 +157,8 @@ static inline void __attribute__((format(printf, 1, 2))) efd_test_log(const char
 static inline int efd_test_bail(bool assert)
 {
 	if (assert) {
+		efd_trigger = 0;	/* the teardown's own checks start clean */
+		efd_test_teardown();
 		fflush(NULL);
 		_exit(1);
 	}

@@ -819,6 +819,33 @@ static void expect_seqs(int n, uint64_t first, uint16_t flags)
 	}
 }
 
+/*
+ * The fixture of most ABI 2 cases: efd_lkm loaded, attached to our own non-blocking eventfd,
+ * whose ATTACHED signal is taken; teardown unloads it (a case may unload it itself).
+ */
+FIXTURE(attached) {
+	int efd;
+};
+
+FIXTURE_SETUP(attached)
+{
+	self->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, self->efd);
+	LOAD_EFD("pid=%d efd=%d", getpid(), self->efd);
+	ASSERT_EQ(1, efd_take(self->efd)) TH_LOG("ATTACHED");
+}
+
+FIXTURE_TEARDOWN(attached)
+{
+	int ret = loaded("efd_lkm_testmod") ? unload("efd_lkm_testmod") : 0;
+
+	EXPECT_EQ(0, ret) TH_LOG("rmmod efd_lkm_testmod: %s", err_name(ret));
+	ret = unload("efd_lkm");
+	EXPECT_EQ(0, ret) TH_LOG("rmmod efd_lkm: %s", err_name(ret));
+	if (self->efd > 0)
+		close(self->efd);
+}
+
 TEST(acked_reader_uncommitted_records_go_to_next_open)
 {
 	uint32_t small = 7;
@@ -882,6 +909,34 @@ TEST(acked_reader_committing_everything_leaves_nothing)
 	n = drain(rfd);
 	close(rfd);
 	ASSERT_EQ(0, n) TH_LOG("committed records came back");
+	finish();
+}
+
+/* A reader killed with SIGKILL between read and commit: the next opener gets the rest. */
+TEST(acked_reader_killed_its_uncommitted_records_are_redelivered)
+{
+	int rfd, n, status;
+	pid_t child;
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, sys_write(SYS "trigger", "5"));
+	child = fork();
+	if (child == 0) {
+		int fd = reader_open_rw();
+
+		if (fd < 0 || commit(fd, 0) || drain(fd) != 5 || commit(fd, 2))
+			_exit(1);
+		raise(SIGKILL);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("the reader child: status %#x", status);
+	ASSERT_EQ(2, SYSV("committed"));
+	OPEN_ACKED(rfd);
+	n = drain(rfd);
+	close(rfd);
+	ASSERT_EQ(3, n);
+	expect_seqs(n, 3, EFD_LKM_F_REDELIVERED);
 	finish();
 }
 
@@ -972,13 +1027,11 @@ TEST(read_fault_keeps_the_record)
  * once; a reader that has not caught up is not signalled again; attach always signals; with
  * the device closed every record signals.
  */
-TEST(doorbell_once_per_burst_for_a_caught_up_reader)
+TEST_F(attached, doorbell_once_per_burst_for_a_caught_up_reader)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd;
+	int efd = self->efd, rfd;
 	long long s0;
 
-	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
-	ASSERT_EQ(1, efd_take(efd)) TH_LOG("ATTACHED");
 	OPEN_ACKED(rfd);
 	ASSERT_EQ(1, drain(rfd));
 	s0 = SYSV("signals");
@@ -1013,7 +1066,6 @@ TEST(doorbell_once_per_burst_for_a_caught_up_reader)
 	ASSERT_EQ(s0 + 11, SYSV("signals"));
 	ASSERT_EQ(5, efd_take(efd));
 	close(rfd);
-	finish();
 }
 
 /* The payload of efd_lkm_testmod's records. */
@@ -1030,17 +1082,17 @@ struct testmod_event {
  * eventfd_release() holds that eventfd's wqh.lock with IRQs off and does not set in_eventfd,
  * so signalling it there deadlocked the CPU. Now the doorbell defers, close() returns.
  */
-TEST_TIMEOUT(notify_from_epollhup_of_the_attached_eventfd, 30)
+TEST_F_TIMEOUT(attached, notify_from_epollhup_of_the_attached_eventfd, 30)
 {
-	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n, hup;
 	struct testmod_event *e;
+	int rfd, n, hup;
 
-	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
-	ASSERT_EQ(0, sys_write(TESTMOD "hup_efd", "%d", efd));
+	ASSERT_EQ(0, sys_write(TESTMOD "hup_efd", "%d", self->efd));
 	OPEN_READER(rfd);
 	drain(rfd);
-	ASSERT_EQ(0, close(efd));
+	ASSERT_EQ(0, close(self->efd));
+	self->efd = -1;
 	ASSERT_TRUE(wait_attached(-1, 5000)) TH_LOG("still attached after the eventfd closed");
 	n = read_until(rfd, 0x1003, 1, 5000);
 	close(rfd);
@@ -1048,8 +1100,6 @@ TEST_TIMEOUT(notify_from_epollhup_of_the_attached_eventfd, 30)
 	ASSERT_LE(0, hup) TH_LOG("no record from the EPOLLHUP callback (%d records)", n);
 	e = (void *)recs[hup].data;
 	ASSERT_EQ(0, e->signal_denied) TH_LOG("eventfd_release() does not set in_eventfd");
-	ASSERT_EQ(0, unload("efd_lkm_testmod"));
-	finish();
 }
 
 /*
@@ -1613,17 +1663,18 @@ static void stress_round(int64_t ms)
 TEST_TIMEOUT(stress_every_context_racing_unload, 120)
 {
 	for (int round = 0; round < 3; round++)
-		stress_round(2500);
+		stress_round(1500);
 }
 
 /* ---- the module path, measured: ABI 1 behaviour against an opted-in reader ---- */
 
 #define BENCH_BURST	100
-#define BENCH_ROUNDS	201
+#define BENCH_ROUNDS	101
 /*
  * The gate: an opted-in reader's module path is never slower than ABI 1's. The target in the
  * project's design is 2x; under TCG the measured ratio of the fastest bursts is 1.2x-2.2x
  * (kernel/README.md, "The module-path benchmark"), so 2x is printed as a target, not enforced.
+ * Set BENCH_GATE to BENCH_TARGET to enforce it.
  */
 #define BENCH_GATE	1.0
 #define BENCH_TARGET	2.0
