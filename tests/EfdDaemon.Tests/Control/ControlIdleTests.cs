@@ -63,13 +63,9 @@ public sealed class ControlIdleTests
     [Fact]
     public async Task TheReaderHoldsNoBufferBeforeTheFirstByteNorBetweenRequestsAndStopsAtTheLimit()
     {
-        using var dir = new TempDirectory();
-        using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        server.Bind(new UnixDomainSocketEndPoint(dir.Combine("s")));
-        server.Listen();
-        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await client.ConnectAsync(new UnixDomainSocketEndPoint(dir.Combine("s")));
-        using Socket accepted = await server.AcceptAsync();
+        (Socket client, Socket accepted) = await ConnectedPairAsync();
+        using var clientEnd = client;
+        using var acceptedEnd = accepted;
         using var reader = new RequestLineReader(accepted, maxLineBytes: 8);
 
         ValueTask<RequestLineStatus> first = reader.ReadAsync(CancellationToken.None);
@@ -92,13 +88,9 @@ public sealed class ControlIdleTests
     [Fact]
     public async Task TheLastLineMayEndWithoutANewlineAndAReturnedBufferIsNotHeld()
     {
-        using var dir = new TempDirectory();
-        using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        server.Bind(new UnixDomainSocketEndPoint(dir.Combine("s")));
-        server.Listen();
-        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await client.ConnectAsync(new UnixDomainSocketEndPoint(dir.Combine("s")));
-        using Socket accepted = await server.AcceptAsync();
+        (Socket client, Socket accepted) = await ConnectedPairAsync();
+        using var clientEnd = client;
+        using var acceptedEnd = accepted;
         using var reader = new RequestLineReader(accepted, maxLineBytes: 64);
 
         await client.SendAsync("a\nb"u8.ToArray());
@@ -119,6 +111,18 @@ public sealed class ControlIdleTests
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(Path.Combine(daemon.RunDirectory, EfdDaemon.RunFiles.RunDirectory.ControlSocketFile)));
         return new LineClient(socket);
     }
+
+    /// <summary>Both ends of one AF_UNIX stream connection, as the control server would have them.</summary>
+    private static async Task<(Socket Client, Socket Accepted)> ConnectedPairAsync()
+    {
+        using var dir = new TempDirectory();
+        using var server = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        server.Bind(new UnixDomainSocketEndPoint(dir.Combine("s")));
+        server.Listen();
+        var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await client.ConnectAsync(new UnixDomainSocketEndPoint(dir.Combine("s")));
+        return (client, await server.AcceptAsync());
+    }
 }
 
 public sealed class ConnectionAdmissionTests
@@ -138,4 +142,5 @@ public sealed class ConnectionAdmissionTests
             [(true, false), (true, false), (false, true), (false, false), (false, false), (true, false), (false, true), (false, false)],
             seen);
     }
+
 }

@@ -1,16 +1,12 @@
 using Efd.TestDependency;
 using EfdDaemon;
 using EfdDaemon.TestPlugins;
-using Microsoft.Extensions.Configuration;
 
 namespace ConflictingDependency;
 
-public sealed class ConflictingDependencyEntry : ProbedPlugin<DependencyVersionHandler>
-{
-    protected override DependencyVersionHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
-}
+public sealed class ConflictingDependencyEntry : ProbedPlugin<DependencyVersionHandler>;
 
-public sealed class DependencyVersionHandler(IProgress<string>? probe) : IEventHandler
+public sealed class DependencyVersionHandler(IProgress<string>? probe = null) : IEventHandler
 {
     public ValueTask HandleAsync(KernelEvent kernelEvent, CancellationToken cancellationToken)
     {

@@ -1,12 +1,18 @@
 using EfdDaemon;
 using EfdDaemon.TestPlugins;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoodPlugin;
 
 public sealed class GoodPluginEntry : ProbedPlugin<GoodHandler>
 {
-    protected override GoodHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(configuration["Greeting"] ?? "(none)", probe);
+    public override void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        string greeting = configuration["Greeting"] ?? "(none)";
+        services.AddSingleton(sp => new GoodHandler(greeting, sp.GetService<IProgress<string>>()));
+        base.ConfigureServices(services, configuration);
+    }
 }
 
 public sealed class GoodHandler(string greeting, IProgress<string>? probe) : IEventHandler

@@ -1,15 +1,11 @@
 using EfdDaemon;
 using EfdDaemon.TestPlugins;
-using Microsoft.Extensions.Configuration;
 
 namespace Hangs;
 
-public sealed class HangsEntry : ProbedPlugin<HangingHandler>
-{
-    protected override HangingHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
-}
+public sealed class HangsEntry : ProbedPlugin<HangingHandler>;
 
-public sealed class HangingHandler(IProgress<string>? probe) : IEventHandler
+public sealed class HangingHandler(IProgress<string>? probe = null) : IEventHandler
 {
     private static readonly TaskCompletionSource Never = new();
 

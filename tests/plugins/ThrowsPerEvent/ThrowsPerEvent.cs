@@ -1,15 +1,11 @@
 using EfdDaemon;
 using EfdDaemon.TestPlugins;
-using Microsoft.Extensions.Configuration;
 
 namespace ThrowsPerEvent;
 
-public sealed class ThrowsPerEventEntry : ProbedPlugin<ThrowingHandler>
-{
-    protected override ThrowingHandler Create(IConfiguration configuration, IProgress<string>? probe) => new(probe);
-}
+public sealed class ThrowsPerEventEntry : ProbedPlugin<ThrowingHandler>;
 
-public sealed class ThrowingHandler(IProgress<string>? probe) : IEventHandler
+public sealed class ThrowingHandler(IProgress<string>? probe = null) : IEventHandler
 {
     public IReadOnlyCollection<EventKind>? Kinds => [EventKind.Trigger];
 
