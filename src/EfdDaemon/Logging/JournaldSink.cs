@@ -11,7 +11,7 @@ namespace EfdDaemon.Logging;
 /// <summary>
 /// Writes each entry as one journald native-protocol datagram (systemd's journal-native-protocol):
 /// <c>NAME=value\n</c> per field, or <c>NAME\n</c> + 64-bit little-endian length + value + <c>\n</c>
-/// when the value has a newline. No package served here does this (DESIGN.md, Logging).
+/// when the value has a newline (INTERFACES.md, journal fields). No Serilog sink package does this.
 /// </summary>
 /// <remarks>
 /// An entry always fits one datagram of <see cref="MaxDatagram"/> bytes (larger ones would need a memfd
