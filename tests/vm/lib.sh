@@ -16,7 +16,7 @@
 #   efd_copy_with_libs BIN ROOT     copy a dynamic binary and what ldd lists into ROOT
 #   efd_pack_initramfs DIR OUT      newc cpio, gzip -1
 #   efd_qemu_boot VMLINUZ INITRD LOG [SECONDS [APPEND [QEMU-ARGS...]]]
-#                                   boot under TCG (never KVM; -cpu max -smp ${EFD_QEMU_SMP:-2}
+#                                   boot under TCG (never KVM; EFD_QEMU_TCG_THREAD=single for one host thread; -cpu max -smp ${EFD_QEMU_SMP:-2}
 #                                   -m ${EFD_QEMU_MEM:-1024}), with a QMP socket whose follower
 #                                   (tests/vm/qmp.py --follow) runs each "EFD-QMP <command>"
 #                                   line the guest prints on its console (log: LOG.qmp),
@@ -118,7 +118,7 @@ efd_qemu_boot() {
 	# A short path: a unix socket's name must fit in 108 bytes.
 	qmpdir=$(mktemp -d /tmp/efd-qmp.XXXXXX)
 	: >"$log.raw"
-	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max \
+	timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel "tcg${EFD_QEMU_TCG_THREAD:+,thread=$EFD_QEMU_TCG_THREAD}" -cpu max \
 		-m "${EFD_QEMU_MEM:-1024}" -smp "${EFD_QEMU_SMP:-2}" -nographic -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" -qmp "unix:$qmpdir/qmp.sock,server=on,wait=off" \
 		-append "console=ttyS0 panic=-1 quiet $append" "$@" </dev/null >"$log.raw" 2>&1 &
