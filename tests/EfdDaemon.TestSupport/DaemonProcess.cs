@@ -166,21 +166,29 @@ public sealed class DaemonProcess : IDisposable, IAsyncDisposable
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
-    /// <summary>Completes when the daemon's output contains <paramref name="text"/>.</summary>
-    public Task WaitForOutputAsync(string text)
+    /// <summary>Completes when the daemon's output contains <paramref name="text"/>; on timeout, says what it printed instead.</summary>
+    public async Task WaitForOutputAsync(string text)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_output)
         {
             if (_output.ToString().Contains(text, StringComparison.Ordinal))
             {
-                return Task.CompletedTask;
+                return;
             }
 
             _outputWaiters.Add((text, seen));
         }
 
-        return seen.Task.WaitAsync(TestTimeouts.Bound);
+        try
+        {
+            await seen.Task.WaitAsync(TestTimeouts.Bound);
+        }
+        catch (TimeoutException)
+        {
+            string state = Process.HasExited ? $"exited with status {Process.ExitCode}" : "still running";
+            throw new TimeoutException($"no \"{text}\" from efd-daemon within {TestTimeouts.Bound.TotalSeconds} s (launcher {state}); its output:\n{Output}");
+        }
     }
 
     public async Task<int> WaitForExitAsync()

@@ -5,7 +5,7 @@ public sealed class Probe : IProgress<string>
 {
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Done)> _waiters = [];
+    private readonly List<(string Prefix, int Occurrence, TaskCompletionSource<string> Done)> _waiters = [];
 
     public IReadOnlyList<string> Lines
     {
@@ -23,7 +23,7 @@ public sealed class Probe : IProgress<string>
         lock (_lock)
         {
             _lines.Add(value);
-            foreach (var w in _waiters.Where(w => w.Match(value)).ToList())
+            foreach (var w in _waiters.Where(w => value.StartsWith(w.Prefix, StringComparison.Ordinal) && Count(w.Prefix) >= w.Occurrence).ToList())
             {
                 w.Done.TrySetResult(value);
                 _waiters.Remove(w);
@@ -31,22 +31,26 @@ public sealed class Probe : IProgress<string>
         }
     }
 
-    /// <summary>Completes with the first line (past or future) starting with <paramref name="prefix"/>; fails after a generous bound.</summary>
-    public Task<string> WaitForAsync(string prefix)
+    /// <summary>
+    /// Completes with the <paramref name="occurrence"/>-th line (past or future) starting with
+    /// <paramref name="prefix"/>; fails after a generous bound.
+    /// </summary>
+    public Task<string> WaitForAsync(string prefix, int occurrence = 1)
     {
-        bool Match(string line) => line.StartsWith(prefix, StringComparison.Ordinal);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            string? seen = _lines.FirstOrDefault(Match);
+            string? seen = _lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Skip(occurrence - 1).FirstOrDefault();
             if (seen is not null)
             {
                 return Task.FromResult(seen);
             }
 
-            _waiters.Add((Match, done));
+            _waiters.Add((prefix, occurrence, done));
         }
 
         return done.Task.WaitAsync(TestTimeouts.Bound);
     }
+
+    private int Count(string prefix) => _lines.Count(l => l.StartsWith(prefix, StringComparison.Ordinal));
 }

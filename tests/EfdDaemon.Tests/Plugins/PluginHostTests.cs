@@ -53,6 +53,7 @@ public sealed class PluginHostTests(TestPluginsFixture plugins)
         await daemon.Logs.WaitForAsync(e => e.EventId == 5001 && e.Property("Handler") == "ThrowingHandler");
         daemon.Signal();
         await daemon.Logs.WaitForAsync(e => e.EventId == 5001 && e.Property("Handler") == "ThrowingHandler" && CountOf(daemon, "ThrowingHandler") == 2);
+        await daemon.Probe.WaitForAsync("GoodHandler hi SIGNAL", occurrence: 2); // its own consumer: not ordered with the thrower's
 
         Assert.Equal(2, daemon.Probe.Lines.Count(l => l.StartsWith("GoodHandler hi SIGNAL", StringComparison.Ordinal)));
         HandlerSnapshot throwing = Snapshot(daemon, "ThrowingHandler");
