@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EfdDaemon.Interop;
 
 namespace EfdDaemon.TestSupport;
 
@@ -22,20 +23,21 @@ public static unsafe partial class Native
     /// <returns><see langword="false"/> if it still runs after <paramref name="timeout"/>.</returns>
     public static bool WaitForProcessExit(int pid, TimeSpan timeout)
     {
-        int pidfd = (int)syscall(434 /* pidfd_open */, pid, 0);
-        if (pidfd < 0)
-        {
-            return Marshal.GetLastPInvokeError() == 3; // ESRCH: already gone (and reaped).
-        }
-
+        FileDescriptor pidfd;
         try
         {
-            var fds = new PollFd { Fd = pidfd, Events = 1 /* POLLIN */ };
-            return poll(&fds, 1, (int)timeout.TotalMilliseconds) == 1;
+            pidfd = Pidfd.Open(pid);
         }
-        finally
+        catch (ErrnoException e) when (e.IsNoSuchProcess)
         {
-            _ = close(pidfd);
+            return true; // already gone (and reaped)
+        }
+
+        using (pidfd)
+        using (var poller = new Poller(pidfd))
+        {
+            poller.Wait((int)timeout.TotalMilliseconds);
+            return poller.IsReadable(0); // a pidfd is readable once its process has exited
         }
     }
 
@@ -47,29 +49,12 @@ public static unsafe partial class Native
         }
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
 #pragma warning disable IDE1006, SA1300
     [LibraryImport("libc.so.6")]
     private static partial uint geteuid();
 
     [LibraryImport("libc.so.6", SetLastError = true)]
     private static partial nint write(int fd, void* buf, nuint count);
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial long syscall(long number, int pid, uint flags);
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int poll(PollFd* fds, nuint nfds, int timeout);
-
-    [LibraryImport("libc.so.6", SetLastError = true)]
-    private static partial int close(int fd);
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mkfifo(string path, uint mode);
