@@ -47,7 +47,11 @@ public sealed class DaemonProcess : IDisposable, IAsyncDisposable
 
         var start = new ProcessStartInfo(launcher) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(underSystemd ? "\"$0\" \"$@\"; exit $?" : "exec \"$0\" \"$@\"");
+        // Default signal dispositions, as systemd gives a service: a runner started under nohup
+        // (SIGHUP ignored) would otherwise pass SIG_IGN on, and .NET then never sees the reload signal.
+        start.ArgumentList.Add(underSystemd
+            ? "/usr/bin/env --default-signal \"$0\" \"$@\"; exit $?"
+            : "exec /usr/bin/env --default-signal \"$0\" \"$@\"");
         foreach (string a in (string[])[Dotnet, dll, "--config-dir", Directory.Combine("etc"), $"--Daemon:RunDirectory={RunDirectory}",
             .. pluginDirectories.Select((d, i) => $"--Daemon:PluginDirectories:{i}={Directory.Combine(d)}"),
             "--Module:Enabled=false", "--Logging:Journal=Off", .. extraArgs])
