@@ -41,6 +41,19 @@ public static unsafe partial class Native
         }
     }
 
+    /// <summary>A connected pair of non-blocking, close-on-exec AF_UNIX stream sockets.</summary>
+    public static (int First, int Second) SocketPair()
+    {
+        const int AfUnix = 1, SockStream = 1, SockNonblock = 0x800, SockCloexec = 0x80000;
+        int* fds = stackalloc int[2];
+        if (socketpair(AfUnix, SockStream | SockNonblock | SockCloexec, 0, fds) != 0)
+        {
+            throw new IOException($"socketpair failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        return (fds[0], fds[1]);
+    }
+
     public static void MakeFifo(string path)
     {
         if (mkfifo(path, 0b110_000_000) != 0)
@@ -58,5 +71,8 @@ public static unsafe partial class Native
 
     [LibraryImport("libc.so.6", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mkfifo(string path, uint mode);
+
+    [LibraryImport("libc.so.6", SetLastError = true)]
+    private static partial int socketpair(int domain, int type, int protocol, int* fds);
 #pragma warning restore IDE1006, SA1300
 }

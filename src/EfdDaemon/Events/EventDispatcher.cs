@@ -121,24 +121,25 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
     public void SetReaderWake(Action wake) => _wakeReader = wake;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Only the queues that can unblock the reader are asked: for room, the full ones (at half, so one
+    /// wake-up refills half a queue); for the window and for commits, the ones holding the oldest
+    /// unfinished event. For commits they ring when their queue is down to half of its length now, so a
+    /// long queue that drains commits as it goes in a few wake-ups, not one per event.
+    /// </remarks>
     public void ArmReaderWake(bool forRoom, bool forWindow)
     {
-        ulong oldest = forWindow ? OldestUnfinished : 0;
+        ulong oldest = OldestUnfinished;
         foreach (HandlerQueue q in _queues)
         {
-            ulong mine = q.OldestUnfinished;
             if (forRoom && q.Room == 0)
             {
-                // Resume at half: one wake-up refills half a queue, not one slot.
                 q.ArmReaderWake(q.Settings.QueueCapacity / 2);
             }
-            else if (forWindow && mine == oldest && mine != HandlerQueue.NothingUnfinished)
+
+            if (oldest != HandlerQueue.NothingUnfinished && q.OldestUnfinished == oldest)
             {
-                q.ArmReaderWake(int.MaxValue);
-            }
-            else if (!forRoom && !forWindow && mine != HandlerQueue.NothingUnfinished)
-            {
-                q.ArmReaderWake(0);
+                q.ArmReaderWake(forWindow ? int.MaxValue : q.QueueLength / 2);
             }
         }
     }

@@ -39,6 +39,7 @@ internal sealed class EventfdSource : IDisposable
     private long _passes;
     private bool _waiting;
     private bool _running;
+    private bool _heldBack;
 
     public EventfdSource(EventfdMode mode, TimeProvider timeProvider, ILogger logger, DeliveryCounters? counters = null)
     {
@@ -65,6 +66,9 @@ internal sealed class EventfdSource : IDisposable
     /// <summary>Gets whether the reader reads records from the module's device.</summary>
     public bool HasRecordDevice => _device is not null;
 
+    /// <summary>Gets whether the reader is held back: the handlers' room or the device's window is exhausted, and it waits for them.</summary>
+    public bool IsHeldBack => Volatile.Read(ref _heldBack);
+
     /// <summary>Gets the device the reader reads, if any (its window and commit figures).</summary>
     public RecordDevice? Device => _device;
 
@@ -85,6 +89,13 @@ internal sealed class EventfdSource : IDisposable
         {
             Log.AcknowledgedDelivery(_logger, devicePath, _device.Window, ringSize);
         }
+    }
+
+    /// <summary>Reads records from <paramref name="device"/> from now on (tests); call before <see cref="Start"/>.</summary>
+    public void UseRecordDevice(RecordDevice device)
+    {
+        _device = device;
+        _lastSequence = device.Committed;
     }
 
     /// <summary>Adds <paramref name="value"/> to the eventfd, as the module or <c>efdctl signal</c> would.</summary>
@@ -213,6 +224,7 @@ internal sealed class EventfdSource : IDisposable
             Commit(flow);
             bool wasBlocked = blocked;
             blocked = Settle(flow, poller, deviceOk, blocked);
+            Volatile.Write(ref _heldBack, blocked);
             if (wasBlocked && !blocked)
             {
                 // Room again: the backlog waits in the ring or the counter, and no doorbell will come for it.

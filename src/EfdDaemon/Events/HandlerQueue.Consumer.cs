@@ -75,6 +75,12 @@ internal sealed partial class HandlerQueue
                     _wakeReader();
                 }
 
+                if (restored)
+                {
+                    restored = false;
+                    Log.HandlerRestored(_logger, Name, Settings.Policy);
+                }
+
                 _doorbell.Wait();
             }
         }

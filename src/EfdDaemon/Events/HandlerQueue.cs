@@ -113,6 +113,9 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <remarks>Only a <c>Lossless</c> handler in good standing holds commits back; the others accepted losses and are not waited for.</remarks>
     public ulong OldestUnfinished => Volatile.Read(ref _oldestUnfinished);
 
+    /// <summary>Gets the events queued now (not the one in a call).</summary>
+    public int QueueLength => Volatile.Read(ref _count);
+
     public HandlerSnapshot Snapshot()
     {
         int length;
@@ -158,6 +161,11 @@ internal sealed partial class HandlerQueue : IDisposable
                 if (policy == FullQueuePolicy.Lossless && _count < _slots.Length)
                 {
                     // The reader checked Room; only a reload that shrank the queue since lands here. Keep it.
+                }
+                else if (policy == FullQueuePolicy.Lossless)
+                {
+                    // Unreachable while the reader honours Room; were it not, grow rather than lose the event.
+                    GrowLocked();
                 }
                 else if (policy == FullQueuePolicy.DropNewest)
                 {
@@ -337,6 +345,18 @@ internal sealed partial class HandlerQueue : IDisposable
         }
 
         return n;
+    }
+
+    private void GrowLocked()
+    {
+        var slots = new EventRecord[_slots.Length * 2];
+        for (int i = 0; i < _count; i++)
+        {
+            slots[i] = _slots[(_head + i) % _slots.Length];
+        }
+
+        _slots = slots;
+        _head = 0;
     }
 
     private void UpdateOldestLocked()

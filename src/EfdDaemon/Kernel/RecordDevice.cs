@@ -72,6 +72,18 @@ internal sealed class RecordDevice : IDisposable
         return device;
     }
 
+    /// <summary>Wraps a descriptor that already behaves as the device (tests: one end of a socket pair); opts in when <paramref name="acknowledged"/>.</summary>
+    public static RecordDevice FromDescriptor(FileDescriptor fd, bool acknowledged, long ringSize, ulong committed = 0)
+    {
+        var device = new RecordDevice("(descriptor)", fd, acknowledged, ringSize, committed);
+        if (acknowledged)
+        {
+            device.Write(0);
+        }
+
+        return device;
+    }
+
     /// <summary>Reads whole records into <paramref name="buffer"/>; <see langword="false"/> when there are none (EAGAIN).</summary>
     public bool TryRead(Span<byte> buffer, out int records)
     {
