@@ -6,10 +6,15 @@ namespace EfdDaemon;
 /// </summary>
 /// <remarks>
 /// Each handler has its own bounded queue and consumer: calls to <see cref="HandleAsync"/> for one
-/// handler never overlap and arrive in sequence order; a slow handler only fills its own queue.
-/// An exception is logged with <see cref="Name"/> and counted, and the handler keeps receiving
-/// events. A call that outlives the handler's timeout (configuration <c>Handlers:&lt;Name&gt;:Timeout</c>)
-/// has its <see cref="CancellationToken"/> cancelled and is counted as a timeout.
+/// handler never overlap and arrive in sequence order. By default (<c>Handlers:&lt;Name&gt;:FullQueuePolicy</c>
+/// <c>Lossless</c>) a full queue makes the daemon stop reading and the kernel keep the backlog, and an
+/// event counts as delivered only once every handler has finished it: an event read but unfinished
+/// when the daemon dies comes back with <see cref="KernelEvent.Redelivered"/> set. A slow handler
+/// holds the others back for at most its <c>MaxStall</c>, then loses events (counted) until it
+/// catches up. An exception is logged with <see cref="Name"/> and counted, and the handler keeps
+/// receiving events. A call that outlives the handler's timeout (<c>Handlers:&lt;Name&gt;:Timeout</c>)
+/// has its <see cref="CancellationToken"/> cancelled and is counted as a timeout; a handler that
+/// ignores the cancellation for another timeout is quarantined until the daemon restarts.
 /// </remarks>
 public interface IEventHandler
 {

@@ -23,11 +23,19 @@ internal static class StatusFormatter
         if (module.Present)
         {
             o.Append(CultureInfo.InvariantCulture, $"  events {N(module.Events)}, signals {N(module.Signals)}, dropped {N(module.Dropped)}, ring size {N(module.RingSize)}, ABI {N(module.AbiVersion)}\n");
+            if (reply.Module?.Delivery is { } delivery)
+            {
+                o.Append(CultureInfo.InvariantCulture, $"  delivery {delivery}, committed through seq {N(module.Committed)}, dropped in flight {N(module.DroppedInflight)}\n");
+            }
         }
 
         if (reply.Counters is { } c)
         {
-            o.Append(CultureInfo.InvariantCulture, $"events: received {N(c.Received)}, dispatched {N(c.Dispatched)}, dropped {N(c.Dropped)}, kernel dropped {N(c.KernelDropped)}, sequence gaps {N(c.SequenceGaps)}\n");
+            o.Append(CultureInfo.InvariantCulture, $"events: received {N(c.Received)}, redelivered {N(c.Redelivered)}, dispatched {N(c.Dispatched)}, dropped {N(c.Dropped)}, kernel dropped {N(c.KernelDropped)}, sequence gaps {N(c.SequenceGaps)}\n");
+            if (c.Losses is { } l)
+            {
+                o.Append(CultureInfo.InvariantCulture, $"losses: kernel {N(l.Kernel)}, in flight {N(l.Inflight)}, policy {N(l.Policy)}, timeout {N(l.Timeout)}, quarantine {N(l.Quarantine)}, demotion {N(l.Demotion)}, listener {N(l.Listener)}\n");
+            }
         }
 
         o.Append('\n');
@@ -49,7 +57,7 @@ internal static class StatusFormatter
                     N(h.Failures),
                     N(h.Timeouts),
                     N(h.Dropped),
-                    h.Policy ?? Unknown);
+                    Policy(h));
             }
 
             table.WriteTo(o, "");
@@ -92,6 +100,15 @@ internal static class StatusFormatter
             long pid => $"module: attached to another process (pid {pid}, fd {N(module.AttachedFd)}), not to this daemon",
         };
     }
+
+    /// <summary>The policy in force, and why when it is not the configured one: <c>DropOldest (demoted from Lossless)</c>.</summary>
+    private static string Policy(HandlerReport h) => h.State switch
+    {
+        null or "Normal" => h.Policy ?? Unknown,
+        "Demoted" => $"{h.EffectivePolicy ?? Unknown} (demoted from {h.Policy ?? Unknown})",
+        "Quarantined" => $"{h.EffectivePolicy ?? Unknown} (quarantined: ignores cancellation)",
+        string state => $"{h.Policy ?? Unknown} ({state})",
+    };
 
     private static string N(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? Unknown;
 

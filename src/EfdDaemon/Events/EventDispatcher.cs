@@ -1,4 +1,4 @@
-using EfdDaemon.Metrics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Events;
@@ -25,14 +25,14 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
     /// <param name="timeProvider">The clock of timeouts, stalls and loss reports.</param>
     /// <param name="logger">Where the dispatch lines go.</param>
     /// <param name="settings">The <c>Handlers</c> section (<see cref="HandlerSettingsReader.Read"/>).</param>
-    /// <param name="metrics">The meter, if any: it observes the queues' counters.</param>
+    /// <param name="duration">The call-duration histogram, if metrics are on (the other instruments observe the queues' counters).</param>
     /// <param name="queueLimit">The longest queue allowed, half the kernel ring (<see cref="HandlerSettingsReader.QueueLimit(Kernel.ModuleOptions)"/>).</param>
     public EventDispatcher(
         IEnumerable<IEventHandler> handlers,
         TimeProvider timeProvider,
         ILogger logger,
         IReadOnlyDictionary<string, HandlerOptions>? settings = null,
-        EfdMetrics? metrics = null,
+        Histogram<double>? duration = null,
         int queueLimit = HandlerOptions.MaxQueueCapacity)
     {
         _logger = logger;
@@ -46,7 +46,7 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
             }
 
             HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings, queueLimit);
-            queues.Add(new HandlerQueue(handler, s, timeProvider, logger, WakeReader, metrics?.HandlerDuration));
+            queues.Add(new HandlerQueue(handler, s, timeProvider, logger, WakeReader, duration));
             Log.HandlerRegistered(logger, handler.Name, DescribeKinds(s.Kinds), s.QueueCapacity, s.Policy, s.Enabled);
         }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using EfdDaemon.Configuration;
 using EfdDaemon.Kernel;
-using EfdDaemon.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,14 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Events;
 
-/// <summary>Registers the eventfd reader, the dispatcher, their counters, the meter and the handler settings' reload.</summary>
+/// <summary>Registers the eventfd reader, the dispatcher, their counters and the handler settings' reload.</summary>
 internal static class EventsServiceCollectionExtensions
 {
     public static IServiceCollection AddEfdEvents(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryCounters>();
-        services.TryAddSingleton(sp => new EfdMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new EventfdSource(
             sp.GetRequiredService<IOptions<DaemonOptions>>().Value.EventfdMode,
             sp.GetRequiredService<TimeProvider>(),
@@ -29,7 +27,7 @@ internal static class EventsServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventDispatcher>(),
             HandlerSettingsReader.Read(sp.GetRequiredService<IConfiguration>(), out IReadOnlyList<string> errors)
                 ?? throw new InvalidOperationException(string.Join("; ", errors)),
-            sp.GetRequiredService<EfdMetrics>(),
+            sp.GetService<Histogram<double>>(),
             HandlerSettingsReader.QueueLimit(sp.GetRequiredService<IOptions<ModuleOptions>>().Value)));
         services.AddSingleton<IConfigReloadable, HandlerSettingsReload>();
         return services;

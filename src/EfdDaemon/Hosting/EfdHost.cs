@@ -5,6 +5,7 @@ using EfdDaemon.Handlers;
 using EfdDaemon.Handlers.Exec;
 using EfdDaemon.Kernel;
 using EfdDaemon.Logging;
+using EfdDaemon.Metrics;
 using EfdDaemon.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ internal static class EfdHost
         EfdConfiguration.AddSources(builder.Configuration, commandLine);
         IServiceCollection services = builder.Services;
         services.AddEfdLogging(builder.Configuration);
+        services.AddEfdMetrics();
         services.AddEfdEvents();
         services.AddEfdKernelModule(builder.Configuration);
         services.AddEfdDaemon(builder.Configuration, Path.GetFullPath(commandLine.ConfigDirectory));
