@@ -34,6 +34,27 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void StatusShowsLossesByHopAndThePolicyInForceOfADemotedOrQuarantinedHandler()
+    {
+        ControlReply reply = Sample() with
+        {
+            Counters = new CounterReport(30, 29, 4, 0, 2, 5, 30, new LossReport(2, 0, 1, 1, 0, 3, 7)),
+            Handlers =
+            [
+                new HandlerReport("Slow", null, true, 2, 2, "Lossless", "00:00:05", 9, 0, 0, 3, "Demoted", "DropOldest", "00:00:10", 1, new LossReport(Demotion: 3)),
+                new HandlerReport("Hung", null, true, 2, 0, "Lossless", "00:00:01", 1, 0, 1, 0, "Quarantined", "DropOldest", "00:00:10", 0, new LossReport(Timeout: 1)),
+            ],
+        };
+        string text = StatusFormatter.Format(Run, NoModule, reply);
+        string[] lines = text.Split('\n');
+
+        Assert.Contains("events: received 30, dispatched 29, dropped 4, kernel dropped 0, sequence gaps 2, redelivered 5", text, StringComparison.Ordinal);
+        Assert.Contains("losses: kernel 2, in flight 0, policy 1, timeout 1, quarantine 0, demotion 3, listener 7", text, StringComparison.Ordinal);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Slow\s+all\s+2/2\s+9\s+0\s+0\s+3\s+DropOldest \(demoted from Lossless\)$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Hung\s+all\s+0/2\s+1\s+0\s+1\s+0\s+DropOldest \(quarantined: ignores cancellation\)$"));
+    }
+
+    [Fact]
     public void StatusSaysWhomTheModuleIsAttachedTo()
     {
         ModuleFigures ours = new("/sys/kernel/efd_lkm", true, 4242, 5, 10, 10, 0, 1024, 1);

@@ -31,7 +31,9 @@ internal static class StatusFormatter
 
         if (reply.Counters is { } c)
         {
-            o.Append(CultureInfo.InvariantCulture, $"events: received {N(c.Received)}, redelivered {N(c.Redelivered)}, dispatched {N(c.Dispatched)}, dropped {N(c.Dropped)}, kernel dropped {N(c.KernelDropped)}, sequence gaps {N(c.SequenceGaps)}\n");
+            o.Append(CultureInfo.InvariantCulture, $"events: received {N(c.Received)}, dispatched {N(c.Dispatched)}, dropped {N(c.Dropped)}, kernel dropped {N(c.KernelDropped)}, sequence gaps {N(c.SequenceGaps)}")
+                .Append(c.Redelivered is { } redelivered ? string.Create(CultureInfo.InvariantCulture, $", redelivered {redelivered}") : "")
+                .Append('\n');
             if (c.Losses is { } l)
             {
                 o.Append(CultureInfo.InvariantCulture, $"losses: kernel {N(l.Kernel)}, in flight {N(l.Inflight)}, policy {N(l.Policy)}, timeout {N(l.Timeout)}, quarantine {N(l.Quarantine)}, demotion {N(l.Demotion)}, listener {N(l.Listener)}\n");
