@@ -41,7 +41,7 @@ done
 export EFD_REBUILD
 
 say() { # progress for a person (demo) or the log (test)
-	if [ "$mode" = demo ]; then printf '\033[1m[demo %3ds]\033[0m %s\n' "$SECONDS" "$*"; else efd_log "$*"; fi
+	if [ "$mode" = demo ]; then printf '\033[1m[demo %3ds]\033[0m %s\n' "$SECONDS" "$*"; else efd_log "[${SECONDS}s] $*"; fi
 }
 
 work=$EFD_ROOT/artifacts/e2e
