@@ -7,7 +7,7 @@
 #
 #   tests/e2e/run.sh [--kernels "6.1 6.12"] [--kills N] [--soak SECONDS] [--release] [--rebuild]
 #       the cases, then the soak on each kernel: a stream of records, N kill -9 of the daemon
-#       (default 10, env EFD_SOAK_KILLS) and EFD_SOAK_RESTARTS systemctl restarts (default 2)
+#       (default 10, env EFD_SOAK_KILLS) and EFD_SOAK_RESTARTS systemctl restarts (default 1)
 #       at random points (EFD_SOAK_SEED), then SECONDS undisturbed for the memory judgement
 #       (default and least 70, env EFD_SOAK_SECONDS; 0 = no soak); every record accounted for.
 #       --release: the long soak of the release suite (40 kills, 8 restarts, 600 s undisturbed).
@@ -31,7 +31,7 @@ mode=test
 kernels="6.1 6.12"
 soak=${EFD_SOAK_SECONDS:-70}
 kills=${EFD_SOAK_KILLS:-10}
-restarts=${EFD_SOAK_RESTARTS:-2}
+restarts=${EFD_SOAK_RESTARTS:-1}
 seed=${EFD_SOAK_SEED:-$RANDOM}
 while [ $# -gt 0 ]; do
 	case $1 in
