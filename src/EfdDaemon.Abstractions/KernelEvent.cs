@@ -51,6 +51,14 @@ public readonly struct KernelEvent
     /// <summary>Gets the kind-specific payload. Valid until the handler's task completes.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>
+    /// Gets whether an earlier run of the daemon read this event but did not see every handler finish
+    /// it (it crashed, was killed, or its shutdown timed out), so the module delivered it again. A
+    /// handler whose action is not idempotent can check it; the event may have been handled before.
+    /// </summary>
+    /// <remarks>Added in plugin API 1.1.</remarks>
+    public bool Redelivered { get; init; }
+
     /// <summary>Reads the payload of an <see cref="EventKind.Attached"/> event.</summary>
     /// <returns>The process id and eventfd number the module attached to.</returns>
     public (int Pid, int Fd) GetAttached()

@@ -21,8 +21,11 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Information, "Stopping: reader first, then draining the handlers' queues")]
     public static partial void Stopping(ILogger logger);
 
-    [LoggerMessage(1003, LogLevel.Information, "Final counters: {Received} received, {Dispatched} dispatched, {Dropped} dropped by full queues, {SequenceGaps} lost in the kernel (sequence gaps), {Undelivered} undelivered at stop, module dropped {KernelDropped}")]
-    public static partial void FinalCounters(ILogger logger, long received, long dispatched, long dropped, long sequenceGaps, int undelivered, long kernelDropped);
+    [LoggerMessage(1003, LogLevel.Information, "Final counters: {Received} received ({Redelivered} redelivered), {Dispatched} queued to handlers, {Dropped} dropped from queues, {KernelLost} lost in the kernel (sequence gaps), {Undelivered} unfinished at stop, committed through seq {Committed}, module dropped {KernelDropped} ({KernelDroppedInflight} in flight)")]
+    public static partial void FinalCounters(ILogger logger, long received, long redelivered, long dispatched, long dropped, long kernelLost, int undelivered, ulong committed, long kernelDropped, long kernelDroppedInflight);
+
+    [LoggerMessage(1011, LogLevel.Warning, "{Count} events were not finished by every handler within Daemon:ShutdownTimeout: {Sequences} stay uncommitted and the module redelivers them at the next start")]
+    public static partial void ShutdownUnfinished(ILogger logger, long count, string sequences);
 
     [LoggerMessage(1004, LogLevel.Information, "Run files removed from {RunDirectory}")]
     public static partial void RunFilesRemoved(ILogger logger, string runDirectory);
@@ -38,6 +41,9 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Information, "Watchdog: WATCHDOG=1 every {Interval}")]
     public static partial void WatchdogEnabled(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(1012, LogLevel.Error, "Watchdog: the event reader made no progress since the last tick and is not waiting; WATCHDOG=1 withheld (systemd restarts the daemon if it stays so)")]
+    public static partial void WatchdogWithheld(ILogger logger);
 
     [LoggerMessage(1009, LogLevel.Critical, "Internal error")]
     public static partial void InternalError(ILogger logger, Exception exception);
@@ -61,8 +67,14 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Error, "The record device reported an error or hang-up; continuing with the eventfd alone")]
     public static partial void RecordDeviceFailed(ILogger logger);
 
-    [LoggerMessage(2006, LogLevel.Warning, "The module dropped {Missing} records (sequence gap before {Sequence}); rate-limited to one line per second")]
-    public static partial void SequenceGap(ILogger logger, long missing, ulong sequence);
+    [LoggerMessage(2006, LogLevel.Warning, "The module overwrote {Count} records before the daemon read them ({Sequences}; {Total} in total): raise Module:RingSize or make the handlers faster")]
+    public static partial void KernelLost(ILogger logger, long count, string sequences, long total);
+
+    [LoggerMessage(2007, LogLevel.Information, "Acknowledged delivery on {DevicePath}: records are committed once every handler has finished them, at most {Window} unfinished (half of ring_size {RingSize})")]
+    public static partial void AcknowledgedDelivery(ILogger logger, string devicePath, int window, long ringSize);
+
+    [LoggerMessage(2008, LogLevel.Warning, "{Count} records redelivered that an earlier run had read but not finished ({Sequences}); handlers see them with Redelivered set")]
+    public static partial void Redelivered(ILogger logger, long count, string sequences);
 
     // Dispatch: 5xxx.
     [LoggerMessage(5000, LogLevel.Information, "Handler {Handler}: kinds {Kinds}, queue {QueueCapacity}, {Policy}, enabled {Enabled}")]
@@ -71,11 +83,20 @@ internal static partial class Log
     [LoggerMessage(5001, LogLevel.Error, "Handler {Handler} failed on {Kind} event {Sequence}; it keeps receiving events")]
     public static partial void HandlerFailed(ILogger logger, string handler, ulong sequence, string kind, Exception exception);
 
-    [LoggerMessage(5002, LogLevel.Warning, "Handler {Handler} exceeded its timeout {Timeout} on event {Sequence}; cancelled")]
-    public static partial void HandlerTimedOut(ILogger logger, string handler, ulong sequence, TimeSpan timeout);
+    [LoggerMessage(5002, LogLevel.Warning, "Handler {Handler}: {Count} calls exceeded the timeout {Timeout} and were cancelled ({Sequences}; {Total} in total)")]
+    public static partial void HandlerTimedOut(ILogger logger, string handler, long count, TimeSpan timeout, string sequences, long total);
 
-    [LoggerMessage(5003, LogLevel.Warning, "Handler {Handler}: queue full, {Dropped} events dropped ({Policy}, {TotalDropped} in total); rate-limited to one line per second")]
-    public static partial void EventsDropped(ILogger logger, string handler, long dropped, FullQueuePolicy policy, long totalDropped);
+    [LoggerMessage(5003, LogLevel.Warning, "Handler {Handler} lost {Count} events from its full queue ({Hop}; {Sequences}; {Total} in total on that hop)")]
+    public static partial void EventsLost(ILogger logger, string handler, long count, LossHop hop, string sequences, long total);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Handler {Handler} held the reader back for {Held} (MaxStall {MaxStall}, queue {QueueLength} of {QueueCapacity}): demoted to DropOldest until its queue is below half")]
+    public static partial void HandlerDemoted(ILogger logger, string handler, TimeSpan held, TimeSpan maxStall, int queueLength, int queueCapacity);
+
+    [LoggerMessage(5008, LogLevel.Information, "Handler {Handler} caught up: back to {Policy}")]
+    public static partial void HandlerRestored(ILogger logger, string handler, FullQueuePolicy policy);
+
+    [LoggerMessage(5009, LogLevel.Error, "Handler {Handler} ignored the cancellation of its call on event {Sequence} for {After}: quarantined (DropOldest, its events no longer wait for it) until the daemon restarts; {QueueLength} events queued")]
+    public static partial void HandlerQuarantined(ILogger logger, string handler, ulong sequence, TimeSpan after, int queueLength);
 
     [LoggerMessage(5004, LogLevel.Information, "Handler {Handler} reconfigured: kinds {Kinds}, queue {QueueCapacity}, {Policy}, timeout {Timeout}, enabled {Enabled}")]
     public static partial void HandlerSettingsApplied(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, TimeSpan timeout, bool enabled);
@@ -86,11 +107,14 @@ internal static partial class Log
     [LoggerMessage(5500, LogLevel.Information, "{Kind} event {Sequence} (count {Count}): {Details}")]
     public static partial void Event(ILogger logger, string kind, ulong sequence, ulong count, string details);
 
+    [LoggerMessage(5502, LogLevel.Information, "{Kind} event {Sequence} (count {Count}; redelivered={Redelivered}: an earlier run read it but did not finish it): {Details}")]
+    public static partial void RedeliveredEvent(ILogger logger, string kind, ulong sequence, ulong count, int redelivered, string details);
+
     [LoggerMessage(5501, LogLevel.Information, "{Count} more {Kind} events in the second from {Since} (above {Threshold} per second: summarised)")]
     public static partial void EventSummary(ILogger logger, string kind, long count, DateTimeOffset since, int threshold);
 
-    [LoggerMessage(5006, LogLevel.Information, "Handler {Handler} totals: {Handled} handled, {Failures} failed, {Timeouts} timed out, {Dropped} dropped ({UnloggedDrops} not logged before)")]
-    public static partial void HandlerTotals(ILogger logger, string handler, long handled, long failures, long timeouts, long dropped, long unloggedDrops);
+    [LoggerMessage(5006, LogLevel.Information, "Handler {Handler} totals: {Handled} handled, {Failures} failed, {Timeouts} timed out, {Dropped} dropped, {Demotions} demotions ({Unreported} losses not logged before)")]
+    public static partial void HandlerTotals(ILogger logger, string handler, long handled, long failures, long timeouts, long dropped, long demotions, long unreported);
 
     // Module: 3xxx.
     [LoggerMessage(3000, LogLevel.Information, "Attaching {Module} to pid {Pid} eventfd {EventFd} via {Method}")]

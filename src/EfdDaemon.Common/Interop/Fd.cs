@@ -40,14 +40,19 @@ internal static unsafe class Fd
     }
 
     /// <summary>Opens <paramref name="path"/> read-only, non-blocking, close-on-exec.</summary>
-    public static FileDescriptor OpenReadNonBlocking(string path)
+    public static FileDescriptor OpenReadNonBlocking(string path) => Open(path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+
+    /// <summary>Opens <paramref name="path"/> for reading and writing, non-blocking, close-on-exec.</summary>
+    public static FileDescriptor OpenReadWriteNonBlocking(string path) => Open(path, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+
+    private static FileDescriptor Open(string path, int flags)
     {
         var handle = new FileDescriptor();
         byte[] bytes = Encoding.UTF8.GetBytes(path + "\0");
         long fd;
         fixed (byte* p = bytes)
         {
-            var op = new OpenOp(p, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+            var op = new OpenOp(p, flags);
             fd = Errno.RetryOnEintr(&OpenOp.Open, ref op);
         }
 

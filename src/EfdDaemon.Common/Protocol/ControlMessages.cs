@@ -51,9 +51,34 @@ internal sealed record ModuleReport(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Signals,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Dropped,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? RingSize,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? AbiVersion);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? AbiVersion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Committed = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? DroppedInflight = null,
+    string? Delivery = null);
 
-internal sealed record CounterReport(long? Received, long? Dispatched, long? Dropped, long? KernelDropped, long? SequenceGaps);
+/// <summary>
+/// The daemon-wide figures. <see cref="Dropped"/> is every event dropped from a handler's queue;
+/// <see cref="Losses"/> splits every loss by hop (src/EfdDaemon/INTERFACES.md, "Losses").
+/// </summary>
+internal sealed record CounterReport(
+    long? Received,
+    long? Dispatched,
+    long? Dropped,
+    long? KernelDropped,
+    long? SequenceGaps,
+    long? Redelivered = null,
+    long? Committed = null,
+    LossReport? Losses = null);
+
+/// <summary>Events lost per hop; a hop that is not a handler's is daemon-wide.</summary>
+internal sealed record LossReport(
+    long? Kernel = null,
+    long? Inflight = null,
+    long? Policy = null,
+    long? Timeout = null,
+    long? Quarantine = null,
+    long? Demotion = null,
+    long? Listener = null);
 
 /// <summary>One handler; <see cref="Kinds"/> null means every kind.</summary>
 internal sealed record HandlerReport(
@@ -67,7 +92,12 @@ internal sealed record HandlerReport(
     long? Handled,
     long? Failures,
     long? Timeouts,
-    long? Dropped);
+    long? Dropped,
+    string? State = null,
+    string? EffectivePolicy = null,
+    string? MaxStall = null,
+    long? Demotions = null,
+    LossReport? Losses = null);
 
 internal sealed record PluginReport(
     string? Name,

@@ -12,7 +12,9 @@ internal sealed record ModuleFigures(
     long? Signals,
     long? Dropped,
     long? RingSize,
-    long? AbiVersion);
+    long? AbiVersion,
+    long? Committed = null,
+    long? DroppedInflight = null);
 
 /// <summary>efd_lkm's sysfs directory: its file names, reading its figures, writing its <c>trigger</c>.</summary>
 internal sealed class ModuleSysfs(string directory)
@@ -32,6 +34,8 @@ internal sealed class ModuleSysfs(string directory)
     public const string DroppedFile = "dropped";
     public const string RingSizeFile = "ring_size";
     public const string AbiVersionFile = "abi_version";
+    public const string CommittedFile = "committed";
+    public const string DroppedInflightFile = "dropped_inflight";
 
     public string Directory { get; } = directory;
 
@@ -55,7 +59,9 @@ internal sealed class ModuleSysfs(string directory)
             present ? ReadNumber(SignalsFile) : null,
             present ? ReadNumber(DroppedFile) : null,
             present ? ReadNumber(RingSizeFile) : null,
-            present ? ReadNumber(AbiVersionFile) : null);
+            present ? ReadNumber(AbiVersionFile) : null,
+            present ? ReadNumber(CommittedFile) : null,
+            present ? ReadNumber(DroppedInflightFile) : null);
     }
 
     /// <summary>Writes <paramref name="count"/> to <c>trigger</c>: the module raises that many TRIGGER events.</summary>

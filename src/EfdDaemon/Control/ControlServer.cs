@@ -15,9 +15,13 @@ internal sealed class ControlServer(
     IOptions<ControlSocketOptions> bounds,
     EventDispatcher dispatcher,
     StatusReport status,
+    DeliveryCounters counters,
     TimeProvider time,
     ILogger<ControlServer> logger) : IHostedService, IEventSink, IDisposable
 {
+    /// <summary>Gets the counters listeners' skips are added to (hop listener).</summary>
+    public DeliveryCounters Counters => counters;
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private ListenClient[] _listeners = [];

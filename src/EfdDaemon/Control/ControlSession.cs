@@ -180,7 +180,7 @@ internal sealed class ControlSession(
 
     private async Task ListenAsync(Stream stream, KindFilter kinds, CancellationToken stopping)
     {
-        var client = new ListenClient(kinds);
+        var client = new ListenClient(kinds, server.Counters);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
 
         // The client ends a listen by closing: watch for EOF while streaming.

@@ -13,11 +13,15 @@ internal sealed class ListenClient
 
     private readonly Channel<EventRecord> _channel;
     private readonly KindFilter _kinds;
+    private readonly DeliveryCounters? _counters;
     private long _skipped;
 
-    public ListenClient(KindFilter kinds)
+    /// <param name="kinds">The kinds the client asked for.</param>
+    /// <param name="counters">Where skips are counted daemon-wide (hop listener), besides the client's own report.</param>
+    public ListenClient(KindFilter kinds, DeliveryCounters? counters = null)
     {
         _kinds = kinds;
+        _counters = counters;
         _channel = Channel.CreateBounded<EventRecord>(
             new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     }
@@ -30,6 +34,7 @@ internal sealed class ListenClient
         if (_kinds.Contains(record.Kind) && !_channel.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref _skipped);
+            _counters?.AddListenerSkipped(1);
         }
     }
 

@@ -15,12 +15,14 @@ internal sealed class StatusReport(
     IOptions<ModuleOptions> moduleOptions,
     IKernelModuleLoader moduleLoader,
     EventDispatcher dispatcher,
+    EventfdSource source,
+    DeliveryCounters counters,
     PluginStatusRegistry plugins)
 {
     public ControlReply Build()
     {
         ModuleFigures? module = moduleLoader.ReadFigures();
-        DispatchCounters c = dispatcher.Counters;
+        IReadOnlyList<HandlerSnapshot> handlers = dispatcher.Snapshot();
         return new ControlReply
         {
             Ok = true,
@@ -40,9 +42,27 @@ internal sealed class StatusReport(
                 module?.Signals,
                 module?.Dropped,
                 module?.RingSize,
-                module?.AbiVersion),
-            Counters = new CounterReport(c.Received, c.Dispatched, c.Dropped, module?.Dropped ?? 0, c.SequenceGaps),
-            Handlers = [.. dispatcher.Snapshot().Select(Handler)],
+                module?.AbiVersion,
+                module?.Committed,
+                module?.DroppedInflight,
+                source.Device is { } device ? (device.Acknowledged ? "acknowledged" : "plain") : null),
+            Counters = new CounterReport(
+                counters.Received,
+                dispatcher.Dispatched,
+                dispatcher.Dropped,
+                module?.Dropped ?? 0,
+                counters.KernelLost,
+                counters.Redelivered,
+                (long)counters.Committed,
+                new LossReport(
+                    counters.KernelLost,
+                    module?.DroppedInflight ?? 0,
+                    handlers.Sum(h => h.Counters.PolicyDrops),
+                    handlers.Sum(h => h.Counters.Timeouts),
+                    handlers.Sum(h => h.Counters.QuarantineDrops),
+                    handlers.Sum(h => h.Counters.DemotionDrops),
+                    counters.ListenerSkipped)),
+            Handlers = [.. handlers.Select(Handler)],
             Plugins = [.. plugins.Snapshot().Select(p => new PluginReport(p.Name, p.Path, p.State, p.Reason))],
         };
     }
@@ -55,8 +75,13 @@ internal sealed class StatusReport(
         h.QueueLength,
         h.Settings.Policy.ToString(),
         h.Settings.Timeout.ToString("c", CultureInfo.InvariantCulture),
-        h.Handled,
-        h.Failures,
-        h.Timeouts,
-        h.Dropped);
+        h.Counters.Handled,
+        h.Counters.Failures,
+        h.Counters.Timeouts,
+        h.Counters.Dropped,
+        h.State.ToString(),
+        h.EffectivePolicy.ToString(),
+        h.Settings.MaxStall.ToString("c", CultureInfo.InvariantCulture),
+        h.Counters.Demotions,
+        new LossReport(Policy: h.Counters.PolicyDrops, Timeout: h.Counters.Timeouts, Quarantine: h.Counters.QuarantineDrops, Demotion: h.Counters.DemotionDrops));
 }

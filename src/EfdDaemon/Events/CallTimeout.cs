@@ -3,21 +3,27 @@ namespace EfdDaemon.Events;
 /// <summary>
 /// The cancellation token of one handler call and the timer that cancels it. One timer per handler,
 /// armed only while a call runs (idle: no timer), one token source reused until it is cancelled.
+/// A call still running one more timeout after its cancellation is reported as ignoring it.
 /// </summary>
 internal sealed class CallTimeout : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
     private readonly Action _timedOut;
+    private readonly Action _ignoredCancellation;
     private readonly CancellationTokenSource _abandon = new();
     private CancellationTokenSource _cts = new();
+    private TimeSpan _timeout;
     private bool _inCall;
+    private bool _cancelled;
 
     /// <param name="time">The clock of the timer.</param>
     /// <param name="timedOut">Runs on the timer's thread when a call outlives its timeout (it is cancelled first).</param>
-    public CallTimeout(TimeProvider time, Action timedOut)
+    /// <param name="ignoredCancellation">Runs on the timer's thread when that call is still running a second timeout later.</param>
+    public CallTimeout(TimeProvider time, Action timedOut, Action ignoredCancellation)
     {
         _timedOut = timedOut;
+        _ignoredCancellation = ignoredCancellation;
         _timer = time.CreateTimer(static s => ((CallTimeout)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -36,6 +42,8 @@ internal sealed class CallTimeout : IDisposable
             }
 
             _inCall = true;
+            _cancelled = false;
+            _timeout = timeout;
         }
 
         _timer.Change(timeout, Timeout.InfiniteTimeSpan);
@@ -68,8 +76,24 @@ internal sealed class CallTimeout : IDisposable
 
     private void OnTimer()
     {
-        if (TryCancel())
+        bool secondTimeout;
+        lock (_lock)
         {
+            if (!_inCall)
+            {
+                return;
+            }
+
+            secondTimeout = _cancelled;
+        }
+
+        if (secondTimeout)
+        {
+            _ignoredCancellation();
+        }
+        else if (TryCancel())
+        {
+            _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
             _timedOut();
         }
     }
@@ -79,11 +103,12 @@ internal sealed class CallTimeout : IDisposable
     {
         lock (_lock)
         {
-            if (!_inCall || _cts.IsCancellationRequested)
+            if (!_inCall || _cancelled)
             {
                 return false;
             }
 
+            _cancelled = true;
             _ = _cts.CancelAsync();
             return true;
         }

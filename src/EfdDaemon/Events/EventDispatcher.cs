@@ -5,32 +5,38 @@ namespace EfdDaemon.Events;
 
 /// <summary>
 /// Fans events out from the reader thread to one <see cref="HandlerQueue"/> per handler, and to an
-/// optional tap (the control socket's listeners). <see cref="Publish"/> never blocks.
+/// optional tap (the control socket's listeners). <see cref="Publish"/> never blocks: the reader
+/// asks <see cref="Room"/> first, so a <c>Lossless</c> handler's full queue stops the reader instead.
 /// </summary>
 /// <remarks>
 /// Usable without the host: <c>new EventDispatcher(handlers, TimeProvider.System, logger)</c>,
 /// <see cref="Start"/>, pass it to <see cref="EventfdSource.Start"/>, and at the end
 /// <see cref="Drain"/>. Settings per handler come from <see cref="HandlerSettingsReader"/>.
 /// </remarks>
-internal sealed class EventDispatcher : IEventSink, IDisposable
+internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
 {
     private readonly HandlerQueue[] _queues;
-    private readonly DispatchCounters _counters;
-    private readonly EfdMetrics? _metrics;
     private readonly ILogger _logger;
+    private readonly int _queueLimit;
+    private Action _wakeReader = static () => { };
     private IEventSink? _tap;
 
+    /// <param name="handlers">The handlers, uniquely named.</param>
+    /// <param name="timeProvider">The clock of timeouts, stalls and loss reports.</param>
+    /// <param name="logger">Where the dispatch lines go.</param>
+    /// <param name="settings">The <c>Handlers</c> section (<see cref="HandlerSettingsReader.Read"/>).</param>
+    /// <param name="metrics">The meter, if any: it observes the queues' counters.</param>
+    /// <param name="queueLimit">The longest queue allowed, half the kernel ring (<see cref="HandlerSettingsReader.QueueLimit(Kernel.ModuleOptions)"/>).</param>
     public EventDispatcher(
         IEnumerable<IEventHandler> handlers,
         TimeProvider timeProvider,
         ILogger logger,
         IReadOnlyDictionary<string, HandlerOptions>? settings = null,
-        DispatchCounters? counters = null,
-        EfdMetrics? metrics = null)
+        EfdMetrics? metrics = null,
+        int queueLimit = HandlerOptions.MaxQueueCapacity)
     {
         _logger = logger;
-        _counters = counters ?? new DispatchCounters();
-        _metrics = metrics;
+        _queueLimit = queueLimit;
         var queues = new List<HandlerQueue>();
         foreach (IEventHandler handler in handlers)
         {
@@ -39,8 +45,8 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
                 throw new InvalidOperationException($"Two event handlers are named '{handler.Name}'; names must be unique.");
             }
 
-            HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings);
-            queues.Add(new HandlerQueue(handler, s, timeProvider, logger, _counters, metrics));
+            HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings, queueLimit);
+            queues.Add(new HandlerQueue(handler, s, timeProvider, logger, WakeReader, metrics?.HandlerDuration));
             Log.HandlerRegistered(logger, handler.Name, DescribeKinds(s.Kinds), s.QueueCapacity, s.Policy, s.Enabled);
         }
 
@@ -48,9 +54,37 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
         Handlers = handlers.ToArray();
     }
 
-    public DispatchCounters Counters => _counters;
-
     public IReadOnlyList<IEventHandler> Handlers { get; }
+
+    /// <inheritdoc />
+    public int Room
+    {
+        get
+        {
+            int room = int.MaxValue;
+            foreach (HandlerQueue q in _queues)
+            {
+                room = Math.Min(room, q.Room);
+            }
+
+            return room;
+        }
+    }
+
+    /// <inheritdoc />
+    public ulong OldestUnfinished
+    {
+        get
+        {
+            ulong oldest = HandlerQueue.NothingUnfinished;
+            foreach (HandlerQueue q in _queues)
+            {
+                oldest = Math.Min(oldest, q.OldestUnfinished);
+            }
+
+            return oldest;
+        }
+    }
 
     /// <summary>Sets the sink that sees every event after the handlers' queues (the control socket's listeners).</summary>
     public void SetTap(IEventSink? tap) => Volatile.Write(ref _tap, tap);
@@ -67,11 +101,7 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
     {
         foreach (HandlerQueue q in _queues)
         {
-            if (q.Offer(in record))
-            {
-                _counters.AddDispatched();
-                _metrics?.Dispatched.Add(1);
-            }
+            q.Offer(in record);
         }
 
         Volatile.Read(ref _tap)?.Publish(in record);
@@ -87,13 +117,56 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
         Volatile.Read(ref _tap)?.EndOfBatch();
     }
 
+    /// <inheritdoc />
+    public void SetReaderWake(Action wake) => _wakeReader = wake;
+
+    /// <inheritdoc />
+    public void ArmReaderWake(bool forRoom, bool forWindow)
+    {
+        ulong oldest = forWindow ? OldestUnfinished : 0;
+        foreach (HandlerQueue q in _queues)
+        {
+            ulong mine = q.OldestUnfinished;
+            if (forRoom && q.Room == 0)
+            {
+                // Resume at half: one wake-up refills half a queue, not one slot.
+                q.ArmReaderWake(q.Settings.QueueCapacity / 2);
+            }
+            else if (forWindow && mine == oldest && mine != HandlerQueue.NothingUnfinished)
+            {
+                q.ArmReaderWake(int.MaxValue);
+            }
+            else if (!forRoom && !forWindow && mine != HandlerQueue.NothingUnfinished)
+            {
+                q.ArmReaderWake(0);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public TimeSpan? TrackStalls(bool roomBlocked, bool windowFull, long now)
+    {
+        ulong oldest = windowFull ? OldestUnfinished : HandlerQueue.NothingUnfinished;
+        TimeSpan? next = null;
+        foreach (HandlerQueue q in _queues)
+        {
+            bool holding = (roomBlocked && q.Room == 0) || (windowFull && oldest != HandlerQueue.NothingUnfinished && q.OldestUnfinished == oldest);
+            if (q.TrackStall(holding, now) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+
+        return next;
+    }
+
     /// <summary>Applies new per-handler settings (SIGHUP). Callers validate first; see <see cref="HandlerSettingsReader"/>.</summary>
     public void Apply(IReadOnlyDictionary<string, HandlerOptions> settings)
     {
         foreach (HandlerQueue q in _queues)
         {
             IEventHandler handler = Handlers.First(h => h.Name == q.Name);
-            HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings);
+            HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings, _queueLimit);
             if (!s.SameAs(q.Settings))
             {
                 q.Apply(s);
@@ -102,7 +175,7 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
         }
     }
 
-    /// <summary>Lets every consumer finish its queue within <paramref name="timeout"/>; abandons the rest. Returns the events left undelivered.</summary>
+    /// <summary>Lets every consumer finish its queue within <paramref name="timeout"/>; abandons the rest. Returns the events left unfinished.</summary>
     public int Drain(TimeSpan timeout, TimeProvider timeProvider)
     {
         foreach (HandlerQueue q in _queues)
@@ -128,13 +201,19 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
 
     public IReadOnlyList<HandlerSnapshot> Snapshot() => [.. _queues.Select(q => q.Snapshot())];
 
-    /// <summary>Logs each handler's totals, drops included (at shutdown).</summary>
+    /// <summary>Gets the events queued to handlers, over all of them.</summary>
+    public long Dispatched => _queues.Sum(q => q.Counters.Queued);
+
+    /// <summary>Gets the events dropped from handlers' queues, over all of them and every hop.</summary>
+    public long Dropped => _queues.Sum(q => q.Counters.Dropped);
+
+    /// <summary>Logs each handler's totals, losses included (at shutdown).</summary>
     public void LogFinalCounters()
     {
         foreach (HandlerQueue q in _queues)
         {
-            HandlerSnapshot s = q.Snapshot();
-            Log.HandlerTotals(_logger, s.Name, s.Handled, s.Failures, s.Timeouts, s.Dropped, q.TakeUnloggedDrops());
+            HandlerCounters c = q.Counters;
+            Log.HandlerTotals(_logger, q.Name, c.Handled, c.Failures, c.Timeouts, c.Dropped, c.Demotions, q.TakeUnreportedLosses());
         }
     }
 
@@ -148,4 +227,6 @@ internal sealed class EventDispatcher : IEventSink, IDisposable
 
     internal static string DescribeKinds(KindFilter kinds) =>
         kinds.Kinds is null ? "*" : string.Join(',', kinds.Kinds.Select(EventKindNames.GetName));
+
+    private void WakeReader() => _wakeReader();
 }

@@ -12,6 +12,7 @@ internal struct EventRecord
     public ulong KernelTimestamp;
     public DateTimeOffset ReceivedAt;
     public int PayloadLength;
+    public bool Redelivered;
     public RecordPayload Payload;
 
     public static EventRecord FromSignal(ulong count, DateTimeOffset receivedAt) => new()
@@ -31,6 +32,7 @@ internal struct EventRecord
             KernelTimestamp = record.TsNs,
             ReceivedAt = receivedAt,
             PayloadLength = Math.Min((int)record.Len, KernelEvent.MaxPayloadLength),
+            Redelivered = (record.Flags & EfdLkmRecord.FlagRedelivered) != 0,
             Payload = record.Data,
         };
         return r;
@@ -41,7 +43,7 @@ internal struct EventRecord
     {
         ReadOnlySpan<byte> payload = Payload;
         payload[..PayloadLength].CopyTo(buffer);
-        return new KernelEvent(Sequence, Kind, Count, KernelTimestamp, ReceivedAt, buffer.AsMemory(0, PayloadLength));
+        return new KernelEvent(Sequence, Kind, Count, KernelTimestamp, ReceivedAt, buffer.AsMemory(0, PayloadLength)) { Redelivered = Redelivered };
     }
 }
 
@@ -52,4 +54,27 @@ internal interface IEventSink
 
     /// <summary>Ends a batch of <see cref="Publish"/> calls (one wake-up's worth): the time to wake consumers once for all of it.</summary>
     void EndOfBatch();
+}
+
+/// <summary>
+/// What the reader needs from the handlers for lossless delivery: how much fits, what is finished,
+/// and a wake-up when either changes. <see cref="EventDispatcher"/> implements it; a sink without it has no bound.
+/// </summary>
+/// <remarks>Every member but the wake-up action runs on the reader thread.</remarks>
+internal interface IDeliveryFlow
+{
+    /// <summary>Gets how many more events fit without a loss (<see cref="int.MaxValue"/>: no bound).</summary>
+    int Room { get; }
+
+    /// <summary>Gets the lowest <c>seq</c> a handler that holds commits has not finished (<see cref="HandlerQueue.NothingUnfinished"/>: none).</summary>
+    ulong OldestUnfinished { get; }
+
+    /// <summary>Sets what rings the reader's completion signal; called once, before the first event.</summary>
+    void SetReaderWake(Action wake);
+
+    /// <summary>Asks the handlers to ring the reader: when room frees (<paramref name="forRoom"/>), when the oldest unfinished event finishes (<paramref name="forWindow"/>), or when everything queued is finished (otherwise, for the idle commit).</summary>
+    void ArmReaderWake(bool forRoom, bool forWindow);
+
+    /// <summary>Tracks which handlers hold the reader back and demotes those past their <c>MaxStall</c>; returns the time until the next one would be due, or null.</summary>
+    TimeSpan? TrackStalls(bool roomBlocked, bool windowFull, long now);
 }

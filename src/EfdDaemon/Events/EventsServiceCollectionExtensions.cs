@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using EfdDaemon.Configuration;
+using EfdDaemon.Kernel;
 using EfdDaemon.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,22 +16,21 @@ internal static class EventsServiceCollectionExtensions
     public static IServiceCollection AddEfdEvents(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<DispatchCounters>();
+        services.TryAddSingleton<DeliveryCounters>();
         services.TryAddSingleton(sp => new EfdMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp => new EventfdSource(
             sp.GetRequiredService<IOptions<DaemonOptions>>().Value.EventfdMode,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventfdSource>(),
-            sp.GetRequiredService<DispatchCounters>(),
-            sp.GetRequiredService<EfdMetrics>()));
+            sp.GetRequiredService<DeliveryCounters>()));
         services.TryAddSingleton(sp => new EventDispatcher(
             sp.GetServices<IEventHandler>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventDispatcher>(),
             HandlerSettingsReader.Read(sp.GetRequiredService<IConfiguration>(), out IReadOnlyList<string> errors)
                 ?? throw new InvalidOperationException(string.Join("; ", errors)),
-            sp.GetRequiredService<DispatchCounters>(),
-            sp.GetRequiredService<EfdMetrics>()));
+            sp.GetRequiredService<EfdMetrics>(),
+            HandlerSettingsReader.QueueLimit(sp.GetRequiredService<IOptions<ModuleOptions>>().Value)));
         services.AddSingleton<IConfigReloadable, HandlerSettingsReload>();
         return services;
     }

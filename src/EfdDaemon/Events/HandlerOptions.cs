@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.ComponentModel.DataAnnotations;
-using EfdDaemon.Events;
 using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Events;
@@ -17,13 +16,18 @@ internal sealed class HandlerOptions
     [SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Bound from configuration.")]
     public string[]? Kinds { get; set; }
 
+    /// <summary>Gets or sets the queue's length; unset, <see cref="HandlerSettings.DefaultQueueCapacity"/> or half the kernel ring, whichever is less.</summary>
     [Range(1, MaxQueueCapacity)]
-    public int QueueCapacity { get; set; } = HandlerSettings.DefaultQueueCapacity;
+    public int? QueueCapacity { get; set; }
 
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan Timeout { get; set; } = HandlerSettings.DefaultTimeout;
 
     public FullQueuePolicy FullQueuePolicy { get; set; } = HandlerSettings.DefaultPolicy;
+
+    /// <summary>Gets or sets how long a <see cref="FullQueuePolicy.Lossless"/> handler may hold the reader back before it is demoted to <see cref="FullQueuePolicy.DropOldest"/> until its queue is below half.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan MaxStall { get; set; } = HandlerSettings.DefaultMaxStall;
 }
 
 [OptionsValidator]

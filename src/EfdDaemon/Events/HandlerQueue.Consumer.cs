@@ -9,43 +9,91 @@ internal sealed partial class HandlerQueue
     {
         // The payload lives here while HandleAsync runs: the slot can be reused by the reader meanwhile.
         byte[] payload = new byte[KernelEvent.MaxPayloadLength];
-        while (TryTake(out EventRecord current))
+        bool finished = false;
+        while (TryTake(finished, out EventRecord current))
         {
             Invoke(current.ToKernelEvent(payload));
+            finished = true;
         }
     }
 
-    /// <summary>Takes the oldest event, sleeping on the doorbell while the queue is empty; false once completed and empty.</summary>
-    private bool TryTake(out EventRecord record)
+    /// <summary>
+    /// Ends the previous call (<paramref name="finishedPrevious"/>), then takes the oldest event,
+    /// sleeping on the doorbell while the queue is empty; false once completed and empty.
+    /// </summary>
+    private bool TryTake(bool finishedPrevious, out EventRecord record)
     {
-        while (true)
+        bool wakeReader = false;
+        bool restored = false;
+        try
         {
-            lock (_gate)
+            while (true)
             {
-                if (_count > 0)
+                lock (_gate)
                 {
-                    record = _slots[_head];
-                    _head = (_head + 1) % _slots.Length;
-                    _count--;
-                    return true;
+                    if (finishedPrevious)
+                    {
+                        finishedPrevious = false;
+                        _inCall = false;
+                        if (_readerWakeAt >= 0 && _count <= _readerWakeAt)
+                        {
+                            _readerWakeAt = -1;
+                            wakeReader = true;
+                        }
+                    }
+
+                    if (_state == HandlerState.Demoted && _count * 2 < _capacity)
+                    {
+                        _state = HandlerState.Normal;
+                        restored = true;
+                    }
+
+                    if (_count > 0)
+                    {
+                        record = _slots[_head];
+                        _head = (_head + 1) % _slots.Length;
+                        _count--;
+                        _inCall = true;
+                        _inCallSequence = record.Sequence;
+                        UpdateOldestLocked();
+                        return true;
+                    }
+
+                    UpdateOldestLocked();
+                    if (_completing)
+                    {
+                        record = default;
+                        return false;
+                    }
+
+                    _consumerWaiting = true;
                 }
 
-                if (_completing)
+                if (wakeReader)
                 {
-                    record = default;
-                    return false;
+                    wakeReader = false;
+                    _wakeReader();
                 }
 
-                _consumerWaiting = true;
+                _doorbell.Wait();
+            }
+        }
+        finally
+        {
+            if (wakeReader)
+            {
+                _wakeReader();
             }
 
-            _doorbell.Wait();
+            if (restored)
+            {
+                Log.HandlerRestored(_logger, Name, Settings.Policy);
+            }
         }
     }
 
     private void Invoke(KernelEvent kernelEvent)
     {
-        Volatile.Write(ref _currentSequence, kernelEvent.Sequence);
         CancellationToken token = _timeout.Begin(Volatile.Read(ref _settings).Timeout);
         long started = _time.GetTimestamp();
         try
@@ -69,15 +117,14 @@ internal sealed partial class HandlerQueue
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref _failures);
-            _metrics?.Failures.Add(1, _tag);
+            Counters.AddFailure();
             Log.HandlerFailed(_logger, Name, kernelEvent.Sequence, EventKindNames.GetName(kernelEvent.Kind), ex);
         }
         finally
         {
             _timeout.End();
-            Interlocked.Increment(ref _handled);
-            _metrics?.HandlerDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tag);
+            Counters.AddHandled();
+            _duration?.Record(_time.GetElapsedTime(started).TotalSeconds, _tag);
         }
     }
 
@@ -96,8 +143,32 @@ internal sealed partial class HandlerQueue
     /// <summary>Runs on the timer's thread when the call in progress outlived its timeout and was cancelled.</summary>
     private void OnTimedOut()
     {
-        Interlocked.Increment(ref _timeouts);
-        _metrics?.Timeouts.Add(1, _tag);
-        Log.HandlerTimedOut(_logger, Name, Volatile.Read(ref _currentSequence), Volatile.Read(ref _settings).Timeout);
+        ulong seq = Volatile.Read(ref _inCallSequence);
+        Counters.AddTimeout();
+        LossLog(LossHop.Timeout).Add(seq, seq);
+    }
+
+    /// <summary>
+    /// Runs on the timer's thread when a cancelled call is still running a second <c>Timeout</c>
+    /// later: the handler ignores cancellation. Quarantined: its call is abandoned (finished, for
+    /// commits) and its queue drops the oldest from now on, so it can no longer hold the reader.
+    /// </summary>
+    private void OnIgnoredCancellation()
+    {
+        int length;
+        lock (_gate)
+        {
+            if (_state == HandlerState.Quarantined)
+            {
+                return;
+            }
+
+            _state = HandlerState.Quarantined;
+            length = _count;
+            UpdateOldestLocked();
+        }
+
+        Log.HandlerQuarantined(_logger, Name, Volatile.Read(ref _inCallSequence), Volatile.Read(ref _settings).Timeout * 2, length);
+        _wakeReader();
     }
 }

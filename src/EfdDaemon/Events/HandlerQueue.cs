@@ -1,58 +1,117 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using EfdDaemon.Interop;
-using EfdDaemon.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Events;
+
+/// <summary>A handler's standing with the reader.</summary>
+internal enum HandlerState
+{
+    /// <summary>Its configured policy applies.</summary>
+    Normal,
+
+    /// <summary>A <c>Lossless</c> handler that held the reader back past its <c>MaxStall</c>: <c>DropOldest</c> until its queue is below half.</summary>
+    Demoted,
+
+    /// <summary>It ignored the cancellation of a call for a second <c>Timeout</c>: <c>DropOldest</c> until the daemon restarts.</summary>
+    Quarantined,
+}
 
 /// <summary>
 /// One handler's bounded queue of <see cref="EventRecord"/> slots and the dedicated thread that
 /// consumes it: the reader copies a record into a preallocated slot and rings the consumer's
 /// doorbell only when it sleeps, so the handoff neither allocates nor hops through the thread pool.
 /// </summary>
+/// <remarks>
+/// For the reader it also answers the two questions of lossless delivery: how many more events fit
+/// (<see cref="Room"/>, the back-pressure) and which is the oldest this handler has not finished
+/// (<see cref="OldestUnfinished"/>, the commit). Both change on the consumer's thread; the reader
+/// asks to be woken when they do with <see cref="ArmReaderWake"/>.
+/// </remarks>
 internal sealed partial class HandlerQueue : IDisposable
 {
+    /// <summary><see cref="OldestUnfinished"/> when the handler holds nothing back.</summary>
+    public const ulong NothingUnfinished = ulong.MaxValue;
+
     private readonly Lock _gate = new();
     private readonly Doorbell _doorbell = new();
     private readonly IEventHandler _handler;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly DispatchCounters _counters;
-    private readonly EfdMetrics? _metrics;
-    private readonly LogRateLimiter _dropLog;
+    private readonly Action _wakeReader;
+    private readonly Histogram<double>? _duration;
     private readonly KeyValuePair<string, object?> _tag;
     private readonly CallTimeout _timeout;
+    private readonly BurstLog[] _lossLogs = new BurstLog[(int)LossHop.Listener + 1];
     private HandlerSettings _settings;
     private EventRecord[] _slots;
+    private int _capacity;
     private int _head;
     private int _count;
+    private HandlerState _state;
+    private bool _inCall;
+    private ulong _inCallSequence;
+    private ulong _oldestUnfinished = NothingUnfinished;
+    private bool _frozen;
+    private int _readerWakeAt = -1;
     private bool _consumerWaiting;
     private bool _wakePending; // reader thread only
     private bool _completing;
     private Thread? _thread;
-    private long _handled;
-    private long _failures;
-    private long _timeouts;
-    private long _dropped;
-    private ulong _currentSequence;
+    private long _holdingSince; // reader thread only
 
-    public HandlerQueue(IEventHandler handler, HandlerSettings settings, TimeProvider time, ILogger logger, DispatchCounters counters, EfdMetrics? metrics)
+    /// <param name="handler">The handler.</param>
+    /// <param name="settings">Its effective settings.</param>
+    /// <param name="time">The clock of timeouts, stalls and loss reports.</param>
+    /// <param name="logger">Where warnings go.</param>
+    /// <param name="wakeReader">Rings the reader's completion signal; called from the consumer and timer threads.</param>
+    /// <param name="duration">The call-duration histogram, if metrics are on.</param>
+    public HandlerQueue(IEventHandler handler, HandlerSettings settings, TimeProvider time, ILogger logger, Action wakeReader, Histogram<double>? duration = null)
     {
         _handler = handler;
         Name = handler.Name;
         _settings = settings;
+        _capacity = settings.QueueCapacity;
         _slots = new EventRecord[settings.QueueCapacity];
         _time = time;
         _logger = logger;
-        _counters = counters;
-        _metrics = metrics;
-        _dropLog = new LogRateLimiter(time, TimeSpan.FromSeconds(1));
+        _wakeReader = wakeReader;
+        _duration = duration;
         _tag = new KeyValuePair<string, object?>("handler", Name);
-        _timeout = new CallTimeout(time, OnTimedOut);
+        _timeout = new CallTimeout(time, OnTimedOut, OnIgnoredCancellation);
     }
 
     public string Name { get; }
 
     public HandlerSettings Settings => Volatile.Read(ref _settings);
+
+    public HandlerCounters Counters { get; } = new();
+
+    public HandlerState State => (HandlerState)Volatile.Read(ref Unsafe.As<HandlerState, int>(ref _state));
+
+    /// <summary>Gets the policy in force: the configured one, or <c>DropOldest</c> while demoted or quarantined.</summary>
+    public FullQueuePolicy EffectivePolicy => State == HandlerState.Normal ? Settings.Policy : FullQueuePolicy.DropOldest;
+
+    /// <summary>Gets how many more events fit without a loss: <see cref="int.MaxValue"/> unless the handler is <c>Lossless</c> now.</summary>
+    /// <remarks>Read on the reader thread; the consumer only ever makes it larger meanwhile.</remarks>
+    public int Room
+    {
+        get
+        {
+            HandlerSettings s = Volatile.Read(ref _settings);
+            if (!s.Enabled || s.Policy != FullQueuePolicy.Lossless || State != HandlerState.Normal)
+            {
+                return int.MaxValue;
+            }
+
+            return Math.Max(0, Volatile.Read(ref _capacity) - Volatile.Read(ref _count));
+        }
+    }
+
+    /// <summary>Gets the lowest <c>seq</c> queued to this handler and not finished, or <see cref="NothingUnfinished"/>.</summary>
+    /// <remarks>Only a <c>Lossless</c> handler in good standing holds commits back; the others accepted losses and are not waited for.</remarks>
+    public ulong OldestUnfinished => Volatile.Read(ref _oldestUnfinished);
 
     public HandlerSnapshot Snapshot()
     {
@@ -62,8 +121,7 @@ internal sealed partial class HandlerQueue : IDisposable
             length = _count;
         }
 
-        return new HandlerSnapshot(Name, Settings, length, Interlocked.Read(ref _handled), Interlocked.Read(ref _failures),
-            Interlocked.Read(ref _timeouts), Interlocked.Read(ref _dropped));
+        return new HandlerSnapshot(Name, Settings, State, EffectivePolicy, length, Counters);
     }
 
     public void Start()
@@ -81,9 +139,11 @@ internal sealed partial class HandlerQueue : IDisposable
             return false;
         }
 
-        bool dropped = false;
         bool queued = true;
         bool wake = false;
+        LossHop hop = LossHop.Policy;
+        EventRecord lost = default;
+        bool dropped = false;
         lock (_gate)
         {
             if (_completing)
@@ -91,15 +151,24 @@ internal sealed partial class HandlerQueue : IDisposable
                 return false;
             }
 
-            if (_count == _slots.Length)
+            if (_count >= _capacity)
             {
-                dropped = true;
-                if (settings.Policy == FullQueuePolicy.DropNewest)
+                FullQueuePolicy policy = _state == HandlerState.Normal ? settings.Policy : FullQueuePolicy.DropOldest;
+                hop = _state switch { HandlerState.Quarantined => LossHop.Quarantine, HandlerState.Demoted => LossHop.Demotion, _ => LossHop.Policy };
+                if (policy == FullQueuePolicy.Lossless && _count < _slots.Length)
                 {
+                    // The reader checked Room; only a reload that shrank the queue since lands here. Keep it.
+                }
+                else if (policy == FullQueuePolicy.DropNewest)
+                {
+                    dropped = true;
                     queued = false;
+                    lost = record;
                 }
                 else
                 {
+                    dropped = true;
+                    lost = _slots[_head];
                     _head = (_head + 1) % _slots.Length;
                     _count--;
                 }
@@ -112,6 +181,8 @@ internal sealed partial class HandlerQueue : IDisposable
                 wake = _consumerWaiting;
                 _consumerWaiting = false;
             }
+
+            UpdateOldestLocked();
         }
 
         if (wake)
@@ -122,7 +193,12 @@ internal sealed partial class HandlerQueue : IDisposable
 
         if (dropped)
         {
-            NoteDrop(settings.Policy);
+            NoteDrop(hop, lost.Sequence);
+        }
+
+        if (queued)
+        {
+            Counters.AddQueued();
         }
 
         return queued;
@@ -138,34 +214,72 @@ internal sealed partial class HandlerQueue : IDisposable
         }
     }
 
-    /// <summary>Replaces the settings; a smaller capacity drops the oldest events that no longer fit (counted).</summary>
+    /// <summary>
+    /// Asks the consumer to ring the reader once, after the next call that ends with at most
+    /// <paramref name="queuedAtMost"/> events left (0: when it has finished everything; <see cref="int.MaxValue"/>:
+    /// after any call). Called on the reader thread before it sleeps; it then reads <see cref="Room"/> and
+    /// <see cref="OldestUnfinished"/> again, so a call that ended in between is not missed.
+    /// </summary>
+    public void ArmReaderWake(int queuedAtMost)
+    {
+        lock (_gate)
+        {
+            _readerWakeAt = Math.Max(_readerWakeAt, queuedAtMost);
+        }
+    }
+
+    /// <summary>
+    /// Tracks, on the reader thread, how long this handler has held the reader back; demotes it once
+    /// that exceeds its <c>MaxStall</c>. Returns the time left until it would be demoted, or null when it is not holding.
+    /// </summary>
+    public TimeSpan? TrackStall(bool holding, long now)
+    {
+        if (!holding || Room == int.MaxValue)
+        {
+            _holdingSince = 0;
+            return null;
+        }
+
+        if (_holdingSince == 0)
+        {
+            _holdingSince = now;
+        }
+
+        TimeSpan held = _time.GetElapsedTime(_holdingSince, now);
+        TimeSpan maxStall = Settings.MaxStall;
+        if (held < maxStall)
+        {
+            return maxStall - held;
+        }
+
+        _holdingSince = 0;
+        Demote(held);
+        return null;
+    }
+
+    /// <summary>Replaces the settings. A smaller capacity keeps what is queued beyond it (nothing is dropped); it drains to the new size.</summary>
     public void Apply(HandlerSettings settings)
     {
-        int lost = 0;
         lock (_gate)
         {
             if (settings.QueueCapacity != _slots.Length)
             {
-                var slots = new EventRecord[settings.QueueCapacity];
-                lost = Math.Max(0, _count - slots.Length);
-                int keep = _count - lost;
-                for (int i = 0; i < keep; i++)
+                var slots = new EventRecord[Math.Max(settings.QueueCapacity, _count)];
+                for (int i = 0; i < _count; i++)
                 {
-                    slots[i] = _slots[(_head + lost + i) % _slots.Length];
+                    slots[i] = _slots[(_head + i) % _slots.Length];
                 }
 
                 _slots = slots;
                 _head = 0;
-                _count = keep;
             }
 
+            Volatile.Write(ref _capacity, settings.QueueCapacity);
             Volatile.Write(ref _settings, settings);
+            UpdateOldestLocked();
         }
 
-        for (int i = 0; i < lost; i++)
-        {
-            NoteDrop(FullQueuePolicy.DropOldest);
-        }
+        _wakeReader();
     }
 
     /// <summary>Lets the consumer finish what is queued, then end.</summary>
@@ -179,7 +293,10 @@ internal sealed partial class HandlerQueue : IDisposable
         _doorbell.Ring();
     }
 
-    /// <summary>Waits for the consumer to end; returns <see langword="false"/> when it did not in time, with the events left.</summary>
+    /// <summary>
+    /// Waits for the consumer to end; returns <see langword="false"/> when it did not in time, with the
+    /// events left. Those stay unfinished: <see cref="OldestUnfinished"/> no longer moves, so they are not committed.
+    /// </summary>
     public bool WaitForDrain(TimeSpan timeout, out int left)
     {
         left = 0;
@@ -190,7 +307,8 @@ internal sealed partial class HandlerQueue : IDisposable
 
         lock (_gate)
         {
-            left = _count;
+            _frozen = true;
+            left = _count + (_inCall ? 1 : 0);
             _count = 0;
             return false;
         }
@@ -203,22 +321,95 @@ internal sealed partial class HandlerQueue : IDisposable
     {
         _timeout.Dispose();
         _doorbell.Dispose();
+        foreach (BurstLog? log in _lossLogs)
+        {
+            log?.Dispose();
+        }
     }
 
-    /// <summary>Gets drops not yet logged, for the final report.</summary>
-    public long TakeUnloggedDrops() => _dropLog.TakePending();
-
-    private void NoteDrop(FullQueuePolicy policy)
+    /// <summary>Returns and clears the losses not reported yet, per hop (the final report at shutdown).</summary>
+    public long TakeUnreportedLosses()
     {
-        long total = Interlocked.Increment(ref _dropped);
-        _counters.AddDropped();
-        _metrics?.Dropped.Add(1, _tag);
-        if (_dropLog.Add(1, out long toLog))
+        long n = 0;
+        foreach (BurstLog? log in _lossLogs)
         {
-            Log.EventsDropped(_logger, Name, toLog, policy, total);
+            n += log?.TakePending().Count ?? 0;
         }
+
+        return n;
+    }
+
+    private void UpdateOldestLocked()
+    {
+        if (_frozen)
+        {
+            return;
+        }
+
+        ulong oldest = NothingUnfinished;
+        if (_state == HandlerState.Normal && _settings.Policy == FullQueuePolicy.Lossless)
+        {
+            oldest = _inCall ? _inCallSequence : _count > 0 ? _slots[_head].Sequence : NothingUnfinished;
+        }
+
+        Volatile.Write(ref _oldestUnfinished, oldest);
+    }
+
+    private void Demote(TimeSpan held)
+    {
+        int length;
+        lock (_gate)
+        {
+            if (_state != HandlerState.Normal)
+            {
+                return;
+            }
+
+            _state = HandlerState.Demoted;
+            length = _count;
+            UpdateOldestLocked();
+        }
+
+        Counters.AddDemotion();
+        Log.HandlerDemoted(_logger, Name, held, Settings.MaxStall, length, _capacity);
+    }
+
+    private void NoteDrop(LossHop hop, ulong sequence)
+    {
+        Counters.AddDrop(hop);
+        LossLog(hop).Add(sequence, sequence);
+    }
+
+    private BurstLog LossLog(LossHop hop)
+    {
+        BurstLog? log = Volatile.Read(ref _lossLogs[(int)hop]);
+        if (log is not null)
+        {
+            return log;
+        }
+
+        var created = new BurstLog(_time, hop == LossHop.Timeout
+            ? burst => Log.HandlerTimedOut(_logger, Name, burst.Count, Settings.Timeout, burst.Describe(), Counters.Timeouts)
+            : burst => Log.EventsLost(_logger, Name, burst.Count, hop, burst.Describe(), Counters.Lost(hop)));
+        log = Interlocked.CompareExchange(ref _lossLogs[(int)hop], created, null);
+        if (log is null)
+        {
+            return created;
+        }
+
+        created.Dispose();
+        return log;
     }
 }
 
-/// <summary>A handler's figures for the status reply and the final log line.</summary>
-internal sealed record HandlerSnapshot(string Name, HandlerSettings Settings, int QueueLength, long Handled, long Failures, long Timeouts, long Dropped);
+/// <summary>A handler's figures for the status reply, the metrics and the final log line.</summary>
+internal sealed record HandlerSnapshot(string Name, HandlerSettings Settings, HandlerState State, FullQueuePolicy EffectivePolicy, int QueueLength, HandlerCounters Counters)
+{
+    public long Handled => Counters.Handled;
+
+    public long Failures => Counters.Failures;
+
+    public long Timeouts => Counters.Timeouts;
+
+    public long Dropped => Counters.Dropped;
+}

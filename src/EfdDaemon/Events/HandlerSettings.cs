@@ -1,30 +1,34 @@
 namespace EfdDaemon.Events;
 
-/// <summary>What a handler's queue does when it is full.</summary>
+/// <summary>What a handler's queue does when it is full (<c>Handlers:&lt;Name&gt;:FullQueuePolicy</c>).</summary>
 internal enum FullQueuePolicy
 {
-    /// <summary>Keep the queue, drop the event that does not fit.</summary>
-    DropNewest,
+    /// <summary>The default: the reader stops reading until there is room; the kernel ring holds the backlog.</summary>
+    Lossless,
 
     /// <summary>Drop the oldest queued event to make room (the handler sees the latest state).</summary>
     DropOldest,
+
+    /// <summary>Keep the queue, drop the event that does not fit.</summary>
+    DropNewest,
 }
 
 /// <summary>The effective settings of one handler: its declaration merged with <c>Handlers:&lt;Name&gt;</c>.</summary>
-internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy)
+internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy, TimeSpan MaxStall)
 {
+    public const int DefaultQueueCapacity = 1024;
+    public const FullQueuePolicy DefaultPolicy = FullQueuePolicy.Lossless;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultMaxStall = TimeSpan.FromSeconds(10);
+
     /// <summary>Tells whether <paramref name="other"/> would change nothing (the kinds compared as sets).</summary>
     public bool SameAs(HandlerSettings other) =>
         Enabled == other.Enabled && Kinds.SetEquals(other.Kinds) && QueueCapacity == other.QueueCapacity
-        && Timeout == other.Timeout && Policy == other.Policy;
-
-    public const int DefaultQueueCapacity = 1024;
-    public const FullQueuePolicy DefaultPolicy = FullQueuePolicy.DropOldest;
-
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+        && Timeout == other.Timeout && Policy == other.Policy && MaxStall == other.MaxStall;
 
     public static HandlerSettings Default(IEventHandler handler) =>
-        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy);
+        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy, DefaultMaxStall);
 }
 
 /// <summary>A set of event kinds as a bitmap over 0–0xFFFF, or "every kind"; lookups never allocate.</summary>

@@ -49,7 +49,15 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
 
             if (++_countThisSecond <= _threshold)
             {
-                Log.Event(_logger, EventKindNames.GetName(kernelEvent.Kind), kernelEvent.Sequence, kernelEvent.Count, Describe(kernelEvent));
+                if (kernelEvent.Redelivered)
+                {
+                    Log.RedeliveredEvent(_logger, EventKindNames.GetName(kernelEvent.Kind), kernelEvent.Sequence, kernelEvent.Count, 1, Describe(kernelEvent));
+                }
+                else
+                {
+                    Log.Event(_logger, EventKindNames.GetName(kernelEvent.Kind), kernelEvent.Sequence, kernelEvent.Count, Describe(kernelEvent));
+                }
+
                 return ValueTask.CompletedTask;
             }
 

@@ -3,6 +3,7 @@ using EfdDaemon.Interop;
 using EfdDaemon.Kernel;
 using EfdDaemon.Metrics;
 using EfdDaemon.RunFiles;
+using EfdDaemon.Sysfs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,11 +33,11 @@ internal sealed class DaemonService(
     {
         Log.Starting(logger, info.Version, info.Pid, info.ConfigDirectory);
         ModuleOptions module = moduleOptions.Value;
+        metrics.Observe(source.Counters, dispatcher.Snapshot, () => module.Enabled ? moduleLoader.ReadFigures() : null);
         if (module.Enabled)
         {
-            moduleLoader.Attach(info.Pid, source.EventfdNumber);
-            OpenRecordDevice(module.DevicePath);
-            metrics.SetKernelDroppedSource(() => moduleLoader.ReadFigures()?.Dropped);
+            ModuleFigures figures = moduleLoader.Attach(info.Pid, source.EventfdNumber);
+            OpenRecordDevice(module.DevicePath, figures);
         }
         else
         {
@@ -64,15 +65,22 @@ internal sealed class DaemonService(
         Log.Stopping(logger);
 
         // Joining the reader and the consumers blocks: keep it off the caller's thread.
-        int undelivered = await Task.Run(() =>
+        (int undelivered, SeqRange unfinished) = await Task.Run(() =>
         {
             source.Stop();
-            return dispatcher.Drain(daemonOptions.Value.ShutdownTimeout, time);
+            int left = dispatcher.Drain(daemonOptions.Value.ShutdownTimeout, time);
+            return (left, source.CommitFinished(dispatcher));
         }, CancellationToken.None).ConfigureAwait(false);
+        if (unfinished.Count > 0)
+        {
+            Log.ShutdownUnfinished(logger, unfinished.Count, unfinished.Describe());
+        }
+
         dispatcher.LogFinalCounters();
-        DispatchCounters c = dispatcher.Counters;
-        Log.FinalCounters(logger, c.Received, c.Dispatched, c.Dropped, c.SequenceGaps, undelivered,
-            moduleLoader.ReadFigures()?.Dropped ?? 0);
+        DeliveryCounters c = source.Counters;
+        ModuleFigures? figures = moduleLoader.ReadFigures();
+        Log.FinalCounters(logger, c.Received, c.Redelivered, dispatcher.Dispatched, dispatcher.Dropped, c.KernelLost, undelivered,
+            c.Committed, figures?.Dropped ?? 0, figures?.DroppedInflight ?? 0);
         if (_published)
         {
             _runFiles.Remove();
@@ -80,16 +88,18 @@ internal sealed class DaemonService(
         }
     }
 
-    private void OpenRecordDevice(string devicePath)
+    private void OpenRecordDevice(string devicePath, ModuleFigures figures)
     {
         if (!File.Exists(devicePath))
         {
             return;
         }
 
+        // An ABI 1 module (still loaded after an upgrade, warning 3004) only offers plain delivery.
+        bool acknowledged = figures.AbiVersion >= EfdLkmRecord.AbiVersion;
         try
         {
-            source.OpenRecordDevice(devicePath);
+            source.OpenRecordDevice(devicePath, acknowledged, figures.RingSize ?? moduleOptions.Value.RingSize, (ulong)Math.Max(0, figures.Committed ?? 0));
         }
         catch (ErrnoException ex) when (ex.Errno == Errno.EBUSY)
         {

@@ -10,7 +10,13 @@ internal sealed class Doorbell : IDisposable
     private readonly FileDescriptor _eventfd = Eventfd.Create(semaphore: false);
     private Poller? _poller;
 
+    /// <summary>Gets the eventfd, for a poller that waits on it among other descriptors (then call <see cref="Clear"/>).</summary>
+    public FileDescriptor Descriptor => _eventfd;
+
     public void Ring() => Eventfd.Write(_eventfd, 1);
+
+    /// <summary>Clears the rings without waiting.</summary>
+    public void Clear() => Eventfd.TryRead(_eventfd, out _);
 
     /// <summary>Blocks until rung, then clears the rings.</summary>
     public void Wait()

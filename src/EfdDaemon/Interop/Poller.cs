@@ -43,6 +43,9 @@ internal sealed unsafe class Poller : IDisposable
     /// <summary>Stops watching descriptor <paramref name="index"/> (poll ignores negative numbers).</summary>
     public void Ignore(int index) => _pollFds[index].Fd = -1;
 
+    /// <summary>Watches descriptor <paramref name="index"/> again after <see cref="Ignore"/>.</summary>
+    public void Watch(int index) => _pollFds[index].Fd = _fds[index].Number;
+
     public void Dispose()
     {
         for (int i = 0; i < _fds.Length; i++)

@@ -12,7 +12,7 @@ internal sealed class ModuleOptions : IValidatableObject
     public const string DefaultModprobe = InstalledLayout.Modprobe;
     public const string DefaultSysfsPath = Sysfs.ModuleSysfs.DefaultDirectory;
     public const string DefaultDevicePath = Sysfs.ModuleSysfs.DefaultDevicePath;
-    public const int DefaultRingSize = 1024;
+    public const int DefaultRingSize = 8192; // the module's own default
     public const int MinRingSize = 2;      // efd_lkm's own bounds (kernel/README.md)
     public const int MaxRingSize = 65536;
 

@@ -36,8 +36,15 @@ public sealed class ControlServerTests
         Assert.Equal(1, root.GetProperty("counters").GetProperty("received").GetInt64());
         JsonElement handler = root.GetProperty("handlers").EnumerateArray().Single(h => h.GetProperty("name").GetString() == "Recorder");
         Assert.Equal(1, handler.GetProperty("handled").GetInt64());
-        Assert.Equal("DropOldest", handler.GetProperty("policy").GetString());
+        Assert.Equal("Lossless", handler.GetProperty("policy").GetString());
+        Assert.Equal("Normal", handler.GetProperty("state").GetString());
+        Assert.Equal("Lossless", handler.GetProperty("effectivePolicy").GetString());
         Assert.Equal("00:00:05", handler.GetProperty("timeout").GetString());
+        Assert.Equal("00:00:10", handler.GetProperty("maxStall").GetString());
+        Assert.Equal(0, handler.GetProperty("losses").GetProperty("policy").GetInt64());
+        JsonElement losses = root.GetProperty("counters").GetProperty("losses");
+        Assert.Equal(["kernel", "inflight", "policy", "timeout", "quarantine", "demotion", "listener"], losses.EnumerateObject().Select(p => p.Name));
+        Assert.All(losses.EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt64()));
         JsonElement plugin = root.GetProperty("plugins").EnumerateArray().Single();
         Assert.Equal("Refused", plugin.GetProperty("state").GetString());
         Assert.Equal("group-writable", plugin.GetProperty("reason").GetString());

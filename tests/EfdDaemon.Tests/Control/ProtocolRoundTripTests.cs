@@ -29,6 +29,7 @@ public sealed class ProtocolRoundTripTests
     [Fact]
     public void TheStatusReplyReadsBackWithEveryFieldItWrote()
     {
+        using var source = new EventfdSource(EventfdMode.Counter, TimeProvider.System, NullLogger.Instance);
         using var dispatcher = new EventDispatcher(
             [new NoOpHandler("LogHandler"), new NoOpHandler("Every")],
             TimeProvider.System,
@@ -43,6 +44,8 @@ public sealed class ProtocolRoundTripTests
             Options.Create(new ModuleOptions()),
             new LoadedModule(),
             dispatcher,
+            source,
+            source.Counters,
             plugins);
 
         string written = Write(report.Build(), ControlJsonContext.Default.ControlReply);

@@ -106,7 +106,8 @@ public sealed class EventDispatcherTests
         var blocked = new GatedRecorder(gate.Task);
         var settings = Settings(blocked.Name, new HandlerOptions { QueueCapacity = 3, FullQueuePolicy = policy });
         var logs = new FakeLogCollector();
-        using var dispatcher = new EventDispatcher([blocked], TimeProvider.System, new FakeLogger(logs), settings);
+        var time = new FakeTimeProvider();
+        using var dispatcher = new EventDispatcher([blocked], time, new FakeLogger(logs), settings);
         dispatcher.Start();
         PublishOne(dispatcher, Record(1));
         await blocked.FirstCallStarted.WaitAsync(TestTimeouts.Bound);
@@ -120,8 +121,13 @@ public sealed class EventDispatcherTests
 
         Assert.Equal(expected, blocked.Sequences);
         Assert.Equal(6, dispatcher.Snapshot().Single().Dropped);
-        Assert.Equal(6, dispatcher.Counters.Dropped);
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 5003);
+        Assert.Equal(6, dispatcher.Dropped);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Id.Id == 5003);
+
+        // One warning for the burst, a second after it began, with its range.
+        time.Advance(BurstLog.Window);
+        FakeLogRecord warning = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == 5003);
+        Assert.Contains(policy == FullQueuePolicy.DropNewest ? "lost 6 events from its full queue (Policy; seq 5-10;" : "lost 6 events from its full queue (Policy; seq 2-7;", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

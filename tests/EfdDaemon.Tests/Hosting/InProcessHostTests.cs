@@ -112,6 +112,6 @@ public sealed class InProcessHostTests
         Assert.True(daemon.Dispatcher.Snapshot().Single(h => h.Name == "Hanger").Timeouts >= 1);
         Assert.Equal(3, daemon.Dispatcher.Snapshot().Single(h => h.Name == "Full").Dropped);
         Assert.Equal(3, full.Completed);
-        Assert.Equal(3, daemon.Dispatcher.Counters.Dropped);
+        Assert.Equal(3, daemon.Dispatcher.Dropped);
     }
 }

@@ -112,19 +112,26 @@ public sealed class ReloadAndStartupTests
         var recorder = new RecordingHandler();
         await using var daemon = new InProcessDaemon(InProcessDaemon.WithHandlers(recorder), "--Handlers:LogHandler:Enabled=false");
         var metrics = daemon.Host.Services.GetRequiredService<EfdMetrics>();
-        using var received = new MetricCollector<long>(metrics.Received);
-        using var dispatched = new MetricCollector<long>(metrics.Dispatched);
+        using var received = new MetricCollector<long>(metrics.Meter, "efd.events.received");
+        using var dispatched = new MetricCollector<long>(metrics.Meter, "efd.events.dispatched");
+        using var lost = new MetricCollector<long>(metrics.Meter, "efd.events.lost");
         using var duration = new MetricCollector<double>(metrics.HandlerDuration);
         await daemon.StartAsync();
 
         daemon.Source.Signal();
         await recorder.WaitForAsync(1);
+        received.RecordObservableInstruments();
+        dispatched.RecordObservableInstruments();
+        lost.RecordObservableInstruments();
         await daemon.StopAsync();
 
-        Assert.Equal(1, received.GetMeasurementSnapshot().EvaluateAsCounter());
-        Assert.Equal(1, dispatched.GetMeasurementSnapshot().EvaluateAsCounter());
+        // Observable counters report the running total: the last measurement is the count.
+        Assert.Equal(1, received.LastMeasurement?.Value);
+        Assert.Equal(1, dispatched.GetMeasurementSnapshot().Single(m => (string?)m.Tags["handler"] == "Recorder").Value);
+        Assert.All(lost.GetMeasurementSnapshot(), m => Assert.Equal(0, m.Value));
+        Assert.Contains(lost.GetMeasurementSnapshot(), m => (string?)m.Tags["hop"] == "policy" && (string?)m.Tags["handler"] == "Recorder");
         Assert.Contains(duration.GetMeasurementSnapshot(), m => (string?)m.Tags["handler"] == "Recorder");
-        Assert.Equal(EfdMetrics.MeterName, metrics.Received.Meter.Name);
+        Assert.Equal(EfdMetrics.MeterName, metrics.HandlerDuration.Meter.Name);
     }
 
     [Theory]

@@ -27,6 +27,10 @@ internal static class ExecEnvironment
             Var("EFD_TIMESTAMP_NS", e.KernelTimestamp),
             Var("EFD_RULE", rule),
         };
+        if (e.Redelivered)
+        {
+            env.Add("EFD_REDELIVERED=1");
+        }
 
         try
         {

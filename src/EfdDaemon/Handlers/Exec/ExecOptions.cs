@@ -54,6 +54,12 @@ internal sealed class ExecRuleOptions : IValidatableObject
     /// <summary>Gets or sets the group to run the program as (name or gid); the user's primary group when absent.</summary>
     public string? Group { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether to skip events redelivered after a crash (<c>EFD_REDELIVERED=1</c>): for an
+    /// action that must not run twice. Such an event may then have been missed instead.
+    /// </summary>
+    public bool SkipRedelivered { get; set; }
+
     /// <summary>Checks what attributes cannot: kinds, globs, the program, the user and group.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -19,9 +19,10 @@ internal sealed class ExecRule
     private readonly string[] _commandLine;
 
     private ExecRule(string name, HashSet<EventKind> kinds, Glob? iface, uint? netdevEvent, Glob? module, uint? moduleState,
-        string program, string[] arguments, TimeSpan timeout, uint? uid, uint? gid)
+        string program, string[] arguments, TimeSpan timeout, uint? uid, uint? gid, bool skipRedelivered)
     {
         Name = name;
+        SkipRedelivered = skipRedelivered;
         _kinds = kinds;
         _interface = iface;
         _netdevEvent = netdevEvent;
@@ -40,6 +41,9 @@ internal sealed class ExecRule
 
     public TimeSpan Timeout { get; }
 
+    /// <summary>Gets whether the rule ignores events redelivered after a crash (its action is not idempotent).</summary>
+    public bool SkipRedelivered { get; }
+
     /// <summary>Gets the executable to spawn: the program, or setpriv when the rule names a user or group.</summary>
     public string Executable => _commandLine[0];
 
@@ -48,7 +52,7 @@ internal sealed class ExecRule
 
     public bool Matches(in KernelEvent e)
     {
-        if (!_kinds.Contains(e.Kind))
+        if (!_kinds.Contains(e.Kind) || (SkipRedelivered && e.Redelivered))
         {
             return false;
         }
@@ -162,7 +166,7 @@ internal sealed class ExecRule
 
         return errors.Count > before
             ? null
-            : new ExecRule(name, kinds, iface, netdevEvent, module, moduleState, o.Program!, arguments, o.Timeout, uid, gid);
+            : new ExecRule(name, kinds, iface, netdevEvent, module, moduleState, o.Program!, arguments, o.Timeout, uid, gid, o.SkipRedelivered);
     }
 
     public static string NetdevEventName(uint value) => NameOf(NetdevEvents, value);
