@@ -145,9 +145,9 @@ boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout statu
 	mkfs.ext4 -q -F -L root -d "$work/rootfs" "$img" 1200M >&2
 	append="console=ttyS0 panic=-1 quiet root=/dev/vda rw systemd.show_status=false efd.e2e=$mode"
 	append="$append efd.soak=$soak efd.kills=$kills efd.restarts=$restarts efd.seed=$seed"
-	# TCG on a loaded 2-vCPU host: boot + cases took up to 540 s; a kill or restart and the
-	# wait until the daemon is attached again 13-30 s
-	secs=$((600 + soak * 3 / 2 + (kills + restarts) * 40))
+	# TCG on a loaded 2-vCPU host: boot + cases took up to 540 s; a kill or restart until the
+	# daemon is attached again up to 71 s (load average 11)
+	secs=$((600 + soak * 3 / 2 + (kills + restarts) * 80))
 	if [ "$mode" = demo ]; then
 		timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 \
 			-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "/boot/initrd.img-$kver" \
