@@ -5,8 +5,12 @@
 # module prebuilt for the guest kernel under /lib/modules/<kver>/updates, booted in qemu (TCG)
 # with Debian's own kernel and initrd, driven from inside by a test unit (guest/efd-e2e).
 #
-#   tests/e2e/run.sh [--kernels "6.1 6.12"] [--soak SECONDS] [--rebuild]
-#       the cases, then a soak (default 120 s, env EFD_SOAK_SECONDS; 0 = none) on each kernel;
+#   tests/e2e/run.sh [--kernels "6.1 6.12"] [--kills N] [--soak SECONDS] [--release] [--rebuild]
+#       the cases, then the soak on each kernel: a stream of records, N kill -9 of the daemon
+#       (default 10, env EFD_SOAK_KILLS) and EFD_SOAK_RESTARTS systemctl restarts (default 1)
+#       at random points (EFD_SOAK_SEED), then SECONDS undisturbed for the memory judgement
+#       (default and least 70, env EFD_SOAK_SECONDS; 0 = no soak); every record accounted for.
+#       --release: the long soak of the release suite (40 kills, 8 restarts, 600 s undisturbed).
 #       PASS:/FAIL: lines "<kernel> <case>", then "N passed, N failed" (src/EfdDaemon/INTERFACES.md)
 #   tests/e2e/run.sh --demo
 #       builds everything (deploy/build.sh), boots the 6.12 VM, starts the daemon, raises
@@ -25,15 +29,20 @@ EFD_SUITE=e2e
 
 mode=test
 kernels="6.1 6.12"
-soak=${EFD_SOAK_SECONDS:-120}
+soak=${EFD_SOAK_SECONDS:-70}
+kills=${EFD_SOAK_KILLS:-10}
+restarts=${EFD_SOAK_RESTARTS:-1}
+seed=${EFD_SOAK_SEED:-$RANDOM}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--demo) mode=demo; kernels=6.12; EFD_REBUILD=${EFD_REBUILD-1} ;;
 	--kernels) kernels=$2; shift ;;
 	--soak) soak=$2; shift ;;
+	--kills) kills=$2; shift ;;
+	--release) soak=600 kills=40 restarts=8 ;;
 	--rebuild) EFD_REBUILD=1 ;;
 	--no-build) EFD_REBUILD= ;;
-	-h | --help) sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -41,7 +50,7 @@ done
 export EFD_REBUILD
 
 say() { # progress for a person (demo) or the log (test)
-	if [ "$mode" = demo ]; then printf '\033[1m[demo %3ds]\033[0m %s\n' "$SECONDS" "$*"; else efd_log "$*"; fi
+	if [ "$mode" = demo ]; then printf '\033[1m[demo %3ds]\033[0m %s\n' "$SECONDS" "$*"; else efd_log "[${SECONDS}s] $*"; fi
 }
 
 work=$EFD_ROOT/artifacts/e2e
@@ -107,6 +116,7 @@ prepare_rootfs() {
 	install -D -m 0644 -t "$dir/usr/local/share/efd-e2e" "$here/guest/50-e2e.json" "$here/guest/60-e2e-reload.json"
 	install -D -m 0755 "$here/guest/efd-e2e" "$dir/usr/local/sbin/efd-e2e"
 	install -m 0644 "$here/guest/efd-e2e.service" "$dir/etc/systemd/system/efd-e2e.service"
+	install -D -m 0644 "$here/guest/journald-e2e.conf" "$dir/etc/systemd/journald.conf.d/50-e2e.conf"
 	ln -sf /etc/systemd/system/efd-e2e.service "$dir/etc/systemd/system/multi-user.target.wants/efd-e2e.service"
 	# Quiet console: no gettys (the test unit owns ttyS0), no status lines.
 	ln -sf /dev/null "$dir/etc/systemd/system/serial-getty@ttyS0.service"
@@ -133,8 +143,11 @@ boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout statu
 	log=$work/console-$id.log
 	rm -f "$img"
 	mkfs.ext4 -q -F -L root -d "$work/rootfs" "$img" 1200M >&2
-	append="console=ttyS0 panic=-1 quiet root=/dev/vda rw systemd.show_status=false efd.e2e=$mode efd.soak=$soak"
-	secs=$((600 + soak * 3 / 2)) # TCG on a loaded 2-vCPU host: boot + cases took up to 540 s
+	append="console=ttyS0 panic=-1 quiet root=/dev/vda rw systemd.show_status=false efd.e2e=$mode"
+	append="$append efd.soak=$soak efd.kills=$kills efd.restarts=$restarts efd.seed=$seed"
+	# TCG on a loaded 2-vCPU host: boot + cases took up to 540 s; a kill or restart until the
+	# daemon is attached again up to 71 s (load average 11)
+	secs=$((600 + soak * 3 / 2 + (kills + restarts) * 80))
 	if [ "$mode" = demo ]; then
 		timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 \
 			-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "/boot/initrd.img-$kver" \
@@ -162,6 +175,8 @@ if [ "$mode" = test ] && command -v systemd-analyze >/dev/null; then
 	fi
 fi
 
+[ "$mode" = demo ] || [ "$soak" -eq 0 ] ||
+	say "soak: $kills kill -9, $restarts restarts, ${soak}s undisturbed; seed $seed (EFD_SOAK_SEED=$seed repeats the same random points)"
 t_all=$SECONDS
 built=
 for id in $kernels; do
@@ -179,7 +194,7 @@ prepare_rootfs
 
 for id in $kernels; do
 	kver=$(efd_kvar KVER "$id")
-	say "booting $kver in qemu (TCG; $([ "$mode" = demo ] && echo "~1 min" || echo "~$((2 + soak / 60)) min"))"
+	say "booting $kver in qemu (TCG; $([ "$mode" = demo ] && echo "~1 min" || echo "~$((3 + (soak + (kills + restarts) * 16) / 60)) min"))"
 	t0=$SECONDS
 	rc=0
 	boot "$id" || rc=$?
