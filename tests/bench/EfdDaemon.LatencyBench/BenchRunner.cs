@@ -7,6 +7,9 @@ namespace EfdDaemon.LatencyBench;
 /// <summary>Runs one measurement on one path and prints its JSON line.</summary>
 internal static class BenchRunner
 {
+    /// <summary>The name of the bench's no-op handler in the daemon (<see cref="EfdDaemon.Bench.PongHandler"/>'s default).</summary>
+    private const string PongHandlerName = "BenchPong";
+
     public static int Run(BenchOptions o)
     {
         int readerCpu = Placement.ReaderCpu(o.Placement);
@@ -67,17 +70,37 @@ internal static class BenchRunner
             throw new InvalidOperationException($"{path} {o.Mode}: {failure.Message}", failure);
         }
 
-        // The daemon's own view (warm-up included): events it received and events its full queues dropped.
-        Dictionary<string, long> after = controlSocket is null ? [] : ControlStatus.Counters(controlSocket);
+        // The daemon's own view (warm-up included), from its status reply: events it received, events
+        // its queues dropped (counters.dropped, every handler and hop), the losses it counted per hop
+        // on its side of the kernel (counters.losses: policy, timeout, quarantine, demotion, listener),
+        // and the policy in force for the bench's handler (the default unless configured).
+        if (controlSocket is null)
+        {
+            return line!;
+        }
+
+        Dictionary<string, long> after = ControlStatus.Counters(controlSocket);
+        var extra = new StringBuilder();
         foreach (string key in (string[])["received", "dropped"])
         {
             if (after.TryGetValue(key, out long a))
             {
-                line = line!.TrimEnd('}') + string.Create(CultureInfo.InvariantCulture, $",\"daemon_{key}\":{a - before.GetValueOrDefault(key)}}}");
+                extra.Append(CultureInfo.InvariantCulture, $",\"daemon_{key}\":{a - before.GetValueOrDefault(key)}");
             }
         }
 
-        return line!;
+        if (ControlStatus.DaemonLossHops.All(h => after.ContainsKey("losses." + h)))
+        {
+            long lost = ControlStatus.DaemonLossHops.Sum(h => after["losses." + h] - before.GetValueOrDefault("losses." + h));
+            extra.Append(CultureInfo.InvariantCulture, $",\"daemon_lost\":{lost}");
+        }
+
+        if (ControlStatus.PolicyOf(controlSocket, PongHandlerName) is { } policy)
+        {
+            extra.Append(CultureInfo.InvariantCulture, $",\"daemon_policy\":\"{policy}\"");
+        }
+
+        return line!.TrimEnd('}') + extra.Append('}').ToString();
     }
 
     private static string Latency(BenchOptions o, string path, int ping, int pong, int daemonPid)

@@ -6,20 +6,20 @@ namespace EfdDaemon.LatencyBench;
 /// <summary>Reads figures from the daemon's control socket (<c>{"cmd":"status"}</c>, src/EfdDaemon/INTERFACES.md).</summary>
 internal static class ControlStatus
 {
-    /// <summary>Returns the daemon-wide <c>counters</c> object's numbers (received, dispatched, dropped, …), or an empty map when the socket does not answer.</summary>
+    /// <summary>The hops of <c>counters.losses</c> whose events the daemon itself lost (the kernel's own overwrites are <c>kernel</c> and <c>inflight</c>).</summary>
+    public static readonly string[] DaemonLossHops = ["policy", "timeout", "quarantine", "demotion", "listener"];
+
+    /// <summary>
+    /// Returns the daemon-wide <c>counters</c> object's numbers (received, dispatched, dropped, …) and
+    /// those of its <c>losses</c> object as <c>losses.&lt;hop&gt;</c>, or an empty map when the socket does not answer.
+    /// </summary>
     public static Dictionary<string, long> Counters(string controlSocket)
     {
         var result = new Dictionary<string, long>();
         try
         {
             using JsonDocument doc = Query(controlSocket);
-            foreach (JsonProperty p in doc.RootElement.GetProperty("counters").EnumerateObject())
-            {
-                if (p.Value.ValueKind == JsonValueKind.Number)
-                {
-                    result[p.Name] = p.Value.GetInt64();
-                }
-            }
+            Flatten(doc.RootElement.GetProperty("counters"), string.Empty, result);
         }
         catch (Exception e) when (e is SocketException or IOException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -29,19 +29,48 @@ internal static class ControlStatus
         return result;
     }
 
-    /// <summary>Returns one handler's <c>handled</c> and <c>dropped</c> counters.</summary>
-    public static (long Handled, long Dropped) Handler(string controlSocket, string handler)
+    /// <summary>Returns one handler's <c>handled</c> and <c>dropped</c> counters and the policy in force (<c>effectivePolicy</c>, or <c>policy</c> from a daemon without it).</summary>
+    public static (long Handled, long Dropped, string? Policy) Handler(string controlSocket, string handler)
     {
         using JsonDocument doc = Query(controlSocket);
         foreach (JsonElement h in doc.RootElement.GetProperty("handlers").EnumerateArray())
         {
             if (h.GetProperty("name").GetString() == handler)
             {
-                return (h.GetProperty("handled").GetInt64(), h.GetProperty("dropped").GetInt64());
+                string? policy = h.TryGetProperty("effectivePolicy", out JsonElement p) || h.TryGetProperty("policy", out p) ? p.GetString() : null;
+                return (h.GetProperty("handled").GetInt64(), h.GetProperty("dropped").GetInt64(), policy);
             }
         }
 
         throw new InvalidOperationException($"status lists no handler {handler}");
+    }
+
+    /// <summary>Returns one handler's policy in force, or null when the socket does not answer or lists no such handler.</summary>
+    public static string? PolicyOf(string controlSocket, string handler)
+    {
+        try
+        {
+            return Handler(controlSocket, handler).Policy;
+        }
+        catch (Exception e) when (e is SocketException or IOException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static void Flatten(JsonElement obj, string prefix, Dictionary<string, long> into)
+    {
+        foreach (JsonProperty p in obj.EnumerateObject())
+        {
+            if (p.Value.ValueKind == JsonValueKind.Number)
+            {
+                into[prefix + p.Name] = p.Value.GetInt64();
+            }
+            else if (p.Value.ValueKind == JsonValueKind.Object)
+            {
+                Flatten(p.Value, prefix + p.Name + ".", into);
+            }
+        }
     }
 
     private static JsonDocument Query(string controlSocket)

@@ -24,7 +24,8 @@ internal sealed class CorePipeline : IDisposable
     {
         Type sourceType = CoreType("EfdDaemon.Events.EventfdSource");
         Type dispatcherType = CoreType("EfdDaemon.Events.EventDispatcher");
-        object counters = Activator.CreateInstance(CoreType("EfdDaemon.Events.DispatchCounters"), nonPublic: true)!;
+        // The reader's daemon-wide figures (received, kernel losses, commits); the handlers' own are per queue.
+        object counters = Activator.CreateInstance(CoreType("EfdDaemon.Events.DeliveryCounters"), nonPublic: true)!;
         object metrics = Activator.CreateInstance(CoreType("EfdDaemon.Metrics.EfdMetrics"), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [null], null)!;
         object mode = Enum.Parse(CoreType("EfdDaemon.Events.EventfdMode"), semaphore ? "Semaphore" : "Counter");
         object?[] known = [handlers, TimeProvider.System, NullLogger.Instance, counters, metrics, mode];
