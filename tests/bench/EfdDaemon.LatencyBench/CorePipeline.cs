@@ -28,7 +28,9 @@ internal sealed class CorePipeline : IDisposable
         object counters = Activator.CreateInstance(CoreType("EfdDaemon.Events.DeliveryCounters"), nonPublic: true)!;
         object metrics = Activator.CreateInstance(CoreType("EfdDaemon.Metrics.EfdMetrics"), BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, [null], null)!;
         object mode = Enum.Parse(CoreType("EfdDaemon.Events.EventfdMode"), semaphore ? "Semaphore" : "Counter");
-        object?[] known = [handlers, TimeProvider.System, NullLogger.Instance, counters, metrics, mode];
+        // The dispatcher records call durations into the meter's histogram, as in the daemon.
+        object duration = metrics.GetType().GetProperty("HandlerDuration")!.GetValue(metrics)!;
+        object?[] known = [handlers, TimeProvider.System, NullLogger.Instance, counters, metrics, duration, mode];
         _dispatcher = Construct(dispatcherType, known);
         _source = Construct(sourceType, known);
         EventfdNumber = (int)sourceType.GetProperty("EventfdNumber")!.GetValue(_source)!;
