@@ -100,7 +100,7 @@ internal sealed partial class HandlerQueue : IDisposable
         get
         {
             HandlerSettings s = Volatile.Read(ref _settings);
-            if (!s.Enabled || s.Policy != FullQueuePolicy.Lossless || State != HandlerState.Normal)
+            if (!s.Enabled || !HoldsReader(s, State))
             {
                 return int.MaxValue;
             }
@@ -145,7 +145,7 @@ internal sealed partial class HandlerQueue : IDisposable
         bool queued = true;
         bool wake = false;
         LossHop hop = LossHop.Policy;
-        EventRecord lost = default;
+        ulong lostSequence = 0;
         bool dropped = false;
         lock (_gate)
         {
@@ -171,12 +171,12 @@ internal sealed partial class HandlerQueue : IDisposable
                 {
                     dropped = true;
                     queued = false;
-                    lost = record;
+                    lostSequence = record.Sequence;
                 }
                 else
                 {
                     dropped = true;
-                    lost = _slots[_head];
+                    lostSequence = _slots[_head].Sequence;
                     _head = (_head + 1) % _slots.Length;
                     _count--;
                 }
@@ -201,7 +201,7 @@ internal sealed partial class HandlerQueue : IDisposable
 
         if (dropped)
         {
-            NoteDrop(hop, lost.Sequence);
+            NoteDrop(hop, lostSequence);
         }
 
         if (queued)
@@ -347,6 +347,10 @@ internal sealed partial class HandlerQueue : IDisposable
         return n;
     }
 
+    /// <summary>Only a <c>Lossless</c> handler in good standing makes the reader wait and holds commits back.</summary>
+    private static bool HoldsReader(HandlerSettings settings, HandlerState state) =>
+        state == HandlerState.Normal && settings.Policy == FullQueuePolicy.Lossless;
+
     private void GrowLocked()
     {
         var slots = new EventRecord[_slots.Length * 2];
@@ -367,7 +371,7 @@ internal sealed partial class HandlerQueue : IDisposable
         }
 
         ulong oldest = NothingUnfinished;
-        if (_state == HandlerState.Normal && _settings.Policy == FullQueuePolicy.Lossless)
+        if (HoldsReader(_settings, _state))
         {
             oldest = _inCall ? _inCallSequence : _count > 0 ? _slots[_head].Sequence : NothingUnfinished;
         }
