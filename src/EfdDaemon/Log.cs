@@ -77,8 +77,8 @@ internal static partial class Log
     public static partial void Redelivered(ILogger logger, long count, string sequences);
 
     // Dispatch: 5xxx.
-    [LoggerMessage(5000, LogLevel.Information, "Handler {Handler}: kinds {Kinds}, queue {QueueCapacity}, {Policy}, enabled {Enabled}")]
-    public static partial void HandlerRegistered(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, bool enabled);
+    [LoggerMessage(5000, LogLevel.Information, "Handler {Handler}: kinds {Kinds}, queue {QueueCapacity}, {Policy}, enabled {Enabled}, runs on the {RunsOn}")]
+    public static partial void HandlerRegistered(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, bool enabled, string runsOn);
 
     [LoggerMessage(5001, LogLevel.Error, "Handler {Handler} failed on {Kind} event {Sequence}; it keeps receiving events")]
     public static partial void HandlerFailed(ILogger logger, string handler, ulong sequence, string kind, Exception exception);
@@ -97,6 +97,18 @@ internal static partial class Log
 
     [LoggerMessage(5009, LogLevel.Error, "Handler {Handler} ignored the cancellation of its call on event {Sequence} for {After}: quarantined (DropOldest, its events no longer wait for it) until the daemon restarts; {QueueLength} events queued")]
     public static partial void HandlerQuarantined(ILogger logger, string handler, ulong sequence, TimeSpan after, int queueLength);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Handler {Handler} took {Took} on event {Sequence} (call {Calls} on the reader thread), over its InlineBudget {Budget}, {Reason}: it leaves the reader thread for its own queue for good")]
+    public static partial void HandlerLeftFastPath(ILogger logger, string handler, TimeSpan took, ulong sequence, long calls, TimeSpan budget, string reason);
+
+    [LoggerMessage(5011, LogLevel.Information, "Handler {Handler}: InlineBudget set to 0, it leaves the reader thread for its own queue")]
+    public static partial void HandlerLeftFastPathByConfiguration(ILogger logger, string handler);
+
+    [LoggerMessage(5012, LogLevel.Debug, "Handler {Handler} took {Took} on event {Sequence} (call {Calls} on the reader thread), over its InlineBudget {Budget}, {Reason}: not held against it")]
+    public static partial void InlineOverrunExcused(ILogger logger, string handler, TimeSpan took, ulong sequence, long calls, TimeSpan budget, string reason);
+
+    [LoggerMessage(5013, LogLevel.Debug, "Handler {Handler} took {Took} on event {Sequence} (call {Calls} on the reader thread), over its InlineBudget {Budget}: tolerated unless {Limit} overruns fall within {Window} calls")]
+    public static partial void InlineOverrunTolerated(ILogger logger, string handler, TimeSpan took, ulong sequence, long calls, TimeSpan budget, int limit, int window);
 
     [LoggerMessage(5004, LogLevel.Information, "Handler {Handler} reconfigured: kinds {Kinds}, queue {QueueCapacity}, {Policy}, timeout {Timeout}, enabled {Enabled}")]
     public static partial void HandlerSettingsApplied(ILogger logger, string handler, string kinds, int queueCapacity, FullQueuePolicy policy, TimeSpan timeout, bool enabled);

@@ -43,6 +43,7 @@ public sealed class FormatterTests
             [
                 new HandlerReport("Slow", null, true, 2, 2, "Lossless", "00:00:05", 9, 0, 0, 3, "Demoted", "DropOldest", "00:00:10", 1, new LossReport(Demotion: 3)),
                 new HandlerReport("Hung", null, true, 2, 0, "Lossless", "00:00:01", 1, 0, 1, 0, "Quarantined", "DropOldest", "00:00:10", 0, new LossReport(Timeout: 1)),
+                new HandlerReport("Gauge", null, true, 1024, 0, "Lossless", "00:00:05", 7, 0, 0, 0, "Normal", "Lossless", "00:00:10", 0, new LossReport(), "reader", "00:00:00.0000200"),
             ],
         };
         string text = StatusFormatter.Format(Run, NoModule, reply);
@@ -52,6 +53,7 @@ public sealed class FormatterTests
         Assert.Contains("losses: kernel 2, in flight 0, policy 1, timeout 1, quarantine 0, demotion 3, listener 7", text, StringComparison.Ordinal);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Slow\s+all\s+2/2\s+9\s+0\s+0\s+3\s+DropOldest \(demoted from Lossless\)$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Hung\s+all\s+0/2\s+1\s+0\s+1\s+0\s+DropOldest \(quarantined: ignores cancellation\)$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Gauge\s+all\s+inline\s+7\s+0\s+0\s+0\s+Lossless$"));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ internal static class StatusFormatter
                 table.Add(
                     h.Enabled == false ? $"{h.Name ?? Unknown} (disabled)" : h.Name ?? Unknown,
                     h.Kinds switch { null => "all", [] => "none", _ => string.Join(',', h.Kinds) },
-                    $"{N(h.QueueLength)}/{N(h.QueueCapacity)}",
+                    h.RunsOn == "reader" ? "inline" : $"{N(h.QueueLength)}/{N(h.QueueCapacity)}",
                     N(h.Handled),
                     N(h.Failures),
                     N(h.Timeouts),

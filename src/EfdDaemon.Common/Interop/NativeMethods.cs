@@ -7,6 +7,7 @@ namespace EfdDaemon.Interop;
 /// Tmds.LibC's <c>poll</c> does not preserve errno, so poll is imported here with
 /// <c>SetLastError</c>; Tmds.LibC has no pidfd wrappers, so <c>syscall</c> is imported the same way.
 /// Both leave errno where <see cref="Errno.Last"/> reads it, like Tmds.LibC's own imports.
+/// Tmds.LibC has no <c>getrusage</c> either.
 /// </remarks>
 internal static unsafe partial class NativeMethods
 {
@@ -25,6 +26,20 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint nfds, int timeout);
+
+    public const int RusageThread = 1;
+
+    /// <summary><c>struct rusage</c> on 64-bit Linux: two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rusage
+    {
+        public long UtimeSec, UtimeUsec, StimeSec, StimeUsec;
+        public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals;
+        public long NVcsw, NIvcsw;
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    public static partial int GetRusage(int who, Rusage* usage);
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall(long number, long a1, long a2, long a3);

@@ -97,7 +97,9 @@ internal sealed record HandlerReport(
     string? EffectivePolicy = null,
     string? MaxStall = null,
     long? Demotions = null,
-    LossReport? Losses = null);
+    LossReport? Losses = null,
+    string? RunsOn = null,
+    string? InlineBudget = null);
 
 internal sealed record PluginReport(
     string? Name,

@@ -83,5 +83,7 @@ internal sealed class StatusReport(
         h.EffectivePolicy.ToString(),
         h.Settings.MaxStall.ToString("c", CultureInfo.InvariantCulture),
         h.Counters.Demotions,
-        new LossReport(Policy: h.Counters.PolicyDrops, Timeout: h.Counters.Timeouts, Quarantine: h.Counters.QuarantineDrops, Demotion: h.Counters.DemotionDrops));
+        new LossReport(Policy: h.Counters.PolicyDrops, Timeout: h.Counters.Timeouts, Quarantine: h.Counters.QuarantineDrops, Demotion: h.Counters.DemotionDrops),
+        h.Inline ? "reader" : "queue",
+        h.Settings.InlineBudget.ToString("c", CultureInfo.InvariantCulture));
 }

@@ -39,6 +39,10 @@ internal sealed class DeliveryCounters
 }
 
 /// <summary>One handler's figures; written by its queue, read by anyone.</summary>
+/// <remarks>
+/// Queued and handled have one writer at a time (the reader thread while the handler is on the fast
+/// path, else the reader and the consumer respectively), so they are plain increments, not interlocked.
+/// </remarks>
 internal sealed class HandlerCounters
 {
     private long _queued;
@@ -49,6 +53,7 @@ internal sealed class HandlerCounters
     private long _quarantineDrops;
     private long _demotionDrops;
     private long _demotions;
+    private long _inlineDemotions;
 
     public long Queued => Volatile.Read(ref _queued);
 
@@ -61,6 +66,9 @@ internal sealed class HandlerCounters
 
     public long Demotions => Volatile.Read(ref _demotions);
 
+    /// <summary>Gets whether (1) or not (0) the handler left the fast path after a call overran its <c>InlineBudget</c>.</summary>
+    public long InlineDemotions => Volatile.Read(ref _inlineDemotions);
+
     /// <summary>Gets the events dropped from the queue, on every hop.</summary>
     public long Dropped => PolicyDrops + QuarantineDrops + DemotionDrops;
 
@@ -70,15 +78,17 @@ internal sealed class HandlerCounters
 
     public long DemotionDrops => Volatile.Read(ref _demotionDrops);
 
-    public void AddQueued() => Interlocked.Increment(ref _queued);
+    public void AddQueued() => Volatile.Write(ref _queued, _queued + 1);
 
-    public void AddHandled() => Interlocked.Increment(ref _handled);
+    public void AddHandled() => Volatile.Write(ref _handled, _handled + 1);
 
     public void AddFailure() => Interlocked.Increment(ref _failures);
 
     public void AddTimeout() => Interlocked.Increment(ref _timeouts);
 
     public void AddDemotion() => Interlocked.Increment(ref _demotions);
+
+    public void AddInlineDemotion() => Interlocked.Increment(ref _inlineDemotions);
 
     /// <summary>Counts one event dropped from the queue on <paramref name="hop"/>; returns that hop's total.</summary>
     public long AddDrop(LossHop hop) => hop switch

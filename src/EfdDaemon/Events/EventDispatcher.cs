@@ -27,14 +27,17 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
     /// <param name="settings">The <c>Handlers</c> section (<see cref="HandlerSettingsReader.Read"/>).</param>
     /// <param name="duration">The call-duration histogram, if metrics are on (the other instruments observe the queues' counters).</param>
     /// <param name="queueLimit">The longest queue allowed, half the kernel ring (<see cref="HandlerSettingsReader.QueueLimit(Kernel.ModuleOptions)"/>).</param>
+    /// <param name="probe">What tells a fast-path overrun caused by the handler from one caused by the machine; defaults to the runtime's and the reader thread's own figures.</param>
     public EventDispatcher(
         IEnumerable<IEventHandler> handlers,
         TimeProvider timeProvider,
         ILogger logger,
         IReadOnlyDictionary<string, HandlerOptions>? settings = null,
         Histogram<double>? duration = null,
-        int queueLimit = HandlerOptions.MaxQueueCapacity)
+        int queueLimit = HandlerOptions.MaxQueueCapacity,
+        InlineProbe? probe = null)
     {
+        probe ??= new InlineProbe(timeProvider);
         _logger = logger;
         _queueLimit = queueLimit;
         var queues = new List<HandlerQueue>();
@@ -46,8 +49,9 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
             }
 
             HandlerSettings s = HandlerSettingsReader.Resolve(handler, settings, queueLimit);
-            queues.Add(new HandlerQueue(handler, s, timeProvider, logger, WakeReader, duration));
-            Log.HandlerRegistered(logger, handler.Name, DescribeKinds(s.Kinds), s.QueueCapacity, s.Policy, s.Enabled);
+            var queue = new HandlerQueue(handler, s, timeProvider, logger, WakeReader, duration, probe);
+            queues.Add(queue);
+            Log.HandlerRegistered(logger, handler.Name, DescribeKinds(s.Kinds), s.QueueCapacity, s.Policy, s.Enabled, queue.IsInline ? "reader thread (fast path)" : "own thread");
         }
 
         _queues = [.. queues];

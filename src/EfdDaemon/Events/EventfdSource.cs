@@ -356,17 +356,18 @@ internal sealed class EventfdSource : IDisposable
             return;
         }
 
-        int reads = Math.Min(MaxReadsPerWake, flow.Room);
-        for (int i = 0; i < reads && Eventfd.TryRead(_eventfd, out ulong value); i++)
+        // One clock read and one count per wake: the reads of one wake take microseconds.
+        int reads = Math.Min(Mode == EventfdMode.Counter ? 1 : MaxReadsPerWake, flow.Room);
+        DateTimeOffset now = _time.GetUtcNow();
+        int received = 0;
+        while (received < reads && Eventfd.TryRead(_eventfd, out ulong value))
         {
-            var record = EventRecord.FromSignal(value, _time.GetUtcNow());
-            _counters.AddReceived(1);
+            var record = EventRecord.FromSignal(value, now);
+            received++;
             sink.Publish(in record);
-            if (Mode == EventfdMode.Counter)
-            {
-                return;
-            }
         }
+
+        _counters.AddReceived(received);
     }
 
     /// <summary>Reads records until a short read (the module then rings for the next one), the handlers' room or the window runs out.</summary>

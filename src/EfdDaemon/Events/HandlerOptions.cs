@@ -28,6 +28,14 @@ internal sealed class HandlerOptions
     /// <summary>Gets or sets how long a <see cref="FullQueuePolicy.Lossless"/> handler may hold the reader back before it is demoted to <see cref="FullQueuePolicy.DropOldest"/> until its queue is below half.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxStall { get; set; } = HandlerSettings.DefaultMaxStall;
+
+    /// <summary>
+    /// Gets or sets how long one call of an <see cref="IInlineEventHandler"/> may take on the reader
+    /// thread; the first call that takes longer moves the handler to its own queue for good. Zero:
+    /// never on the reader thread. Lowering it or setting 0 applies on reload; raising it from 0 at the next start.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan InlineBudget { get; set; } = HandlerSettings.DefaultInlineBudget;
 }
 
 [OptionsValidator]

@@ -43,6 +43,9 @@ internal sealed partial class HandlerQueue : IDisposable
     private readonly Histogram<double>? _duration;
     private readonly KeyValuePair<string, object?> _tag;
     private readonly CallTimeout _timeout;
+    private readonly IInlineEventHandler? _inlineHandler;
+    private readonly InlineProbe? _probe;
+    private readonly byte[]? _inlinePayload;
     private readonly BurstLog[] _lossLogs = new BurstLog[(int)LossHop.Listener + 1];
     private HandlerSettings _settings;
     private EventRecord[] _slots;
@@ -59,6 +62,9 @@ internal sealed partial class HandlerQueue : IDisposable
     private bool _wakePending; // reader thread only
     private bool _completing;
     private Thread? _thread;
+    private bool _inline;
+    private readonly long[] _overrunCalls = new long[OverrunLimit]; // reader thread only
+    private int _overruns; // reader thread only
     private long _holdingSince; // reader thread only
 
     /// <param name="handler">The handler.</param>
@@ -67,7 +73,8 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <param name="logger">Where warnings go.</param>
     /// <param name="wakeReader">Rings the reader's completion signal; called from the consumer and timer threads.</param>
     /// <param name="duration">The call-duration histogram, if metrics are on.</param>
-    public HandlerQueue(IEventHandler handler, HandlerSettings settings, TimeProvider time, ILogger logger, Action wakeReader, Histogram<double>? duration = null)
+    /// <param name="probe">The reader thread's figures for timing fast-path calls: given, an <see cref="IInlineEventHandler"/> with an <c>InlineBudget</c> starts on the fast path.</param>
+    public HandlerQueue(IEventHandler handler, HandlerSettings settings, TimeProvider time, ILogger logger, Action wakeReader, Histogram<double>? duration = null, InlineProbe? probe = null)
     {
         _handler = handler;
         Name = handler.Name;
@@ -80,6 +87,13 @@ internal sealed partial class HandlerQueue : IDisposable
         _duration = duration;
         _tag = new KeyValuePair<string, object?>("handler", Name);
         _timeout = new CallTimeout(time, OnTimedOut, OnIgnoredCancellation);
+        if (handler is IInlineEventHandler inline && probe is not null && settings.InlineBudget > TimeSpan.Zero)
+        {
+            _inlineHandler = inline;
+            _probe = probe;
+            _inlinePayload = new byte[KernelEvent.MaxPayloadLength];
+            _inline = true;
+        }
     }
 
     public string Name { get; }
@@ -113,6 +127,9 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <remarks>Only a <c>Lossless</c> handler in good standing holds commits back; the others accepted losses and are not waited for.</remarks>
     public ulong OldestUnfinished => Volatile.Read(ref _oldestUnfinished);
 
+    /// <summary>Gets whether the handler runs on the reader thread (the fast path) rather than on its queue's thread.</summary>
+    public bool IsInline => Volatile.Read(ref _inline);
+
     /// <summary>Gets the events queued now (not the one in a call).</summary>
     public int QueueLength => Volatile.Read(ref _count);
 
@@ -124,13 +141,19 @@ internal sealed partial class HandlerQueue : IDisposable
             length = _count;
         }
 
-        return new HandlerSnapshot(Name, Settings, State, EffectivePolicy, length, Counters);
+        return new HandlerSnapshot(Name, Settings, State, EffectivePolicy, length, Counters, IsInline);
     }
 
+    /// <summary>Starts the consumer thread, unless the handler starts on the fast path (its thread starts when it leaves it).</summary>
     public void Start()
     {
-        _thread = new Thread(Consume) { IsBackground = true, Name = $"efd-handler-{Name}" };
-        _thread.Start();
+        lock (_gate)
+        {
+            if (!_inline)
+            {
+                StartConsumerLocked();
+            }
+        }
     }
 
     /// <summary>Queues <paramref name="record"/> if the handler wants it; never blocks. Called on the reader thread only.</summary>
@@ -140,6 +163,12 @@ internal sealed partial class HandlerQueue : IDisposable
         if (!settings.Enabled || !settings.Kinds.Contains(record.Kind))
         {
             return false;
+        }
+
+        if (_inline)
+        {
+            InvokeInline(in record, settings);
+            return true;
         }
 
         bool queued = true;
@@ -285,6 +314,11 @@ internal sealed partial class HandlerQueue : IDisposable
             Volatile.Write(ref _capacity, settings.QueueCapacity);
             Volatile.Write(ref _settings, settings);
             UpdateOldestLocked();
+            if (_inline && settings.InlineBudget == TimeSpan.Zero)
+            {
+                LeaveFastPathLocked();
+                Log.HandlerLeftFastPathByConfiguration(_logger, Name);
+            }
         }
 
         _wakeReader();
@@ -427,7 +461,7 @@ internal sealed partial class HandlerQueue : IDisposable
 }
 
 /// <summary>A handler's figures for the status reply, the metrics and the final log line.</summary>
-internal sealed record HandlerSnapshot(string Name, HandlerSettings Settings, HandlerState State, FullQueuePolicy EffectivePolicy, int QueueLength, HandlerCounters Counters)
+internal sealed record HandlerSnapshot(string Name, HandlerSettings Settings, HandlerState State, FullQueuePolicy EffectivePolicy, int QueueLength, HandlerCounters Counters, bool Inline = false)
 {
     public long Handled => Counters.Handled;
 

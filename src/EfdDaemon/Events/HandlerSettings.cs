@@ -14,21 +14,23 @@ internal enum FullQueuePolicy
 }
 
 /// <summary>The effective settings of one handler: its declaration merged with <c>Handlers:&lt;Name&gt;</c>.</summary>
-internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy, TimeSpan MaxStall)
+/// <param name="InlineBudget">The longest call of an <see cref="IInlineEventHandler"/> on the reader thread before it moves to its queue for good; zero: never on the reader thread.</param>
+internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int QueueCapacity, TimeSpan Timeout, FullQueuePolicy Policy, TimeSpan MaxStall, TimeSpan InlineBudget)
 {
     public const int DefaultQueueCapacity = 1024;
     public const FullQueuePolicy DefaultPolicy = FullQueuePolicy.Lossless;
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultMaxStall = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultInlineBudget = TimeSpan.FromMicroseconds(20);
 
     /// <summary>Tells whether <paramref name="other"/> would change nothing (the kinds compared as sets).</summary>
     public bool SameAs(HandlerSettings other) =>
         Enabled == other.Enabled && Kinds.SetEquals(other.Kinds) && QueueCapacity == other.QueueCapacity
-        && Timeout == other.Timeout && Policy == other.Policy && MaxStall == other.MaxStall;
+        && Timeout == other.Timeout && Policy == other.Policy && MaxStall == other.MaxStall && InlineBudget == other.InlineBudget;
 
     public static HandlerSettings Default(IEventHandler handler) =>
-        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy, DefaultMaxStall);
+        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy, DefaultMaxStall, DefaultInlineBudget);
 }
 
 /// <summary>A set of event kinds as a bitmap over 0–0xFFFF, or "every kind"; lookups never allocate.</summary>

@@ -97,6 +97,6 @@ internal static class HandlerSettingsReader
         KindFilter kinds = o.Kinds is { } names
             ? KindFilter.From(names.Select(n => EventKindNames.TryParse(n, out EventKind k) ? k : throw new ArgumentException($"'{n}' is not an event kind.", nameof(settings))).ToArray())
             : KindFilter.From(handler.Kinds);
-        return new HandlerSettings(o.Enabled, kinds, o.QueueCapacity ?? defaultCapacity, o.Timeout, o.FullQueuePolicy, o.MaxStall);
+        return new HandlerSettings(o.Enabled, kinds, o.QueueCapacity ?? defaultCapacity, o.Timeout, o.FullQueuePolicy, o.MaxStall, o.InlineBudget);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.MemoryMappedFiles;
 
 namespace EfdDaemon.Bench;
@@ -68,14 +69,17 @@ public sealed unsafe class BenchState : IDisposable
         return new BenchState(Path.Combine(directory, "counters"), fd, ownsPong: true);
     }
 
-    /// <summary>Counts one event of <paramref name="count"/> units and answers with <paramref name="entered"/> when answering.</summary>
-    public void Record(ulong count, long entered)
+    /// <summary>
+    /// Counts one event of <paramref name="count"/> units and, when answering, writes the time of the
+    /// call to the pong eventfd. The clock is read only then: the C reader does not read it when counting.
+    /// </summary>
+    public void Record(ulong count)
     {
         Volatile.Write(ref _counters[0], _counters[0] + 1);
         Volatile.Write(ref _counters[1], _counters[1] + (long)count);
         if (_counters[2] != 0)
         {
-            BenchNative.Write(PongFd, (ulong)entered);
+            BenchNative.Write(PongFd, (ulong)Stopwatch.GetTimestamp());
         }
     }
 

@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+
+namespace EfdDaemon.Events;
+
+/// <summary>
+/// The fast path (contract 4 of DESIGN.md): an <see cref="IInlineEventHandler"/> runs on the reader
+/// thread, each call timed on the reader's monotonic clock, until it is shown to overrun its
+/// <c>InlineBudget</c>; from then on it runs on this queue's own thread, for good.
+/// </summary>
+/// <remarks>
+/// <para>One wall-clock overrun alone does not show it. On a shared 2-vCPU machine a no-op call is
+/// stretched past 20 µs once in thousands of calls, sometimes twice within a thousand, by what is
+/// not the handler: interrupts, the hypervisor taking the vCPU (for milliseconds at times), the
+/// scheduler, a collection, the JIT. So an overrun is not held against the handler when the runtime
+/// collected or compiled meanwhile, or on its first call (the runtime's one-time work for it).</para>
+/// <para>The handler leaves the fast path at a call longer than <see cref="LongOverrun"/> budgets (1 ms
+/// at the default) unless the reader was preempted meanwhile, or at its <see cref="OverrunLimit"/>th
+/// overrun within <see cref="OverrunWindow"/> calls. A handler slow on every call thus holds the
+/// reader for at most <see cref="OverrunLimit"/> overruns, none longer than <see cref="LongOverrun"/>
+/// budgets unless the scheduler took the CPU.</para>
+/// </remarks>
+internal sealed partial class HandlerQueue
+{
+    /// <summary>Overruns within <see cref="OverrunWindow"/> calls that end the fast path.</summary>
+    public const int OverrunLimit = 8;
+
+    /// <summary>The calls over which <see cref="OverrunLimit"/> overruns are counted.</summary>
+    public const int OverrunWindow = 1000;
+
+    /// <summary>Budgets past which one overrun ends the fast path, unless the reader was preempted.</summary>
+    public const int LongOverrun = 50;
+
+    /// <summary>Calls the handler on the reader thread; the event is finished when the call returns. Reader thread only.</summary>
+    private void InvokeInline(in EventRecord record, HandlerSettings settings)
+    {
+        RuntimeMark before = _probe!.Runtime();
+        long started = _time.GetTimestamp();
+        if (_probe.Refresh(started))
+        {
+            started = _time.GetTimestamp();
+        }
+
+        try
+        {
+            _inlineHandler!.Handle(record.ToKernelEvent(_inlinePayload!));
+        }
+#pragma warning disable CA1031 // A handler's exception is logged and counted; the handler is kept.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Counters.AddFailure();
+            Log.HandlerFailed(_logger, Name, record.Sequence, EventKindNames.GetName(record.Kind), ex);
+        }
+
+        long ended = _time.GetTimestamp();
+        Counters.AddQueued();
+        Counters.AddHandled();
+        TimeSpan took = _time.GetElapsedTime(started, ended);
+        _duration?.Record(took.TotalSeconds, _tag);
+        if (took > settings.InlineBudget)
+        {
+            NoteOverrun(record.Sequence, took, before, ended, settings.InlineBudget);
+        }
+    }
+
+    /// <summary>An overrun on the wall clock: excused, tolerated, or the end of the fast path.</summary>
+    private void NoteOverrun(ulong sequence, TimeSpan took, RuntimeMark before, long ended, TimeSpan budget)
+    {
+        long calls = Counters.Handled;
+        if (calls == 1 || _probe!.Runtime() != before)
+        {
+            Log.InlineOverrunExcused(_logger, Name, took, sequence, calls, budget, calls == 1 ? "on its first call" : "while the runtime collected or compiled");
+            return;
+        }
+
+        if (took > budget * LongOverrun)
+        {
+            if (_probe.Preempted(ended))
+            {
+                Log.InlineOverrunExcused(_logger, Name, took, sequence, calls, budget, "while another task had the reader's CPU");
+                return;
+            }
+
+            LeaveFastPath(took, sequence, calls, budget, $"more than {LongOverrun} budgets, the reader not preempted");
+            return;
+        }
+
+        int slot = _overruns % OverrunLimit;
+        _overrunCalls[slot] = calls;
+        _overruns++;
+        if (_overruns >= OverrunLimit && calls - _overrunCalls[_overruns % OverrunLimit] < OverrunWindow)
+        {
+            LeaveFastPath(took, sequence, calls, budget, $"{OverrunLimit} overruns within {OverrunWindow} calls");
+            return;
+        }
+
+        Log.InlineOverrunTolerated(_logger, Name, took, sequence, calls, budget, OverrunLimit, OverrunWindow);
+    }
+
+    private void LeaveFastPath(TimeSpan took, ulong sequence, long calls, TimeSpan budget, string reason)
+    {
+        lock (_gate)
+        {
+            LeaveFastPathLocked();
+        }
+
+        Counters.AddInlineDemotion();
+        Log.HandlerLeftFastPath(_logger, Name, took, sequence, calls, budget, reason);
+    }
+
+    /// <summary>Sends the next events to the queue and starts its consumer. Under the gate, from the reader thread (an overrun) or a reload.</summary>
+    /// <remarks>The reader offers the next event only after the last inline call returned, so order is kept.</remarks>
+    private void LeaveFastPathLocked()
+    {
+        if (!_inline)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _inline, false);
+        StartConsumerLocked();
+    }
+
+    private void StartConsumerLocked()
+    {
+        if (_thread is null)
+        {
+            _thread = new Thread(Consume) { IsBackground = true, Name = $"efd-handler-{Name}" };
+            _thread.Start();
+        }
+    }
+}

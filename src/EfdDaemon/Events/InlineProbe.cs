@@ -1,0 +1,77 @@
+using EfdDaemon.Interop;
+
+namespace EfdDaemon.Events;
+
+/// <summary>What the runtime did while a call ran: garbage collections and methods compiled, on any thread.</summary>
+internal readonly record struct RuntimeMark(int Collections, long Compiled);
+
+/// <summary>
+/// The figures that tell whether a fast-path call that overran its budget was slowed by something
+/// other than the handler: the runtime (a collection, compiling code) or the scheduler (another task
+/// took the reader's CPU). Read on the reader thread only.
+/// </summary>
+/// <remarks>
+/// <see cref="Runtime"/> reads two runtime counters, cheap enough for every call. The reader's
+/// involuntary context switches cost a system call, so they are sampled at most once per
+/// <see cref="SampleInterval"/> as calls begin (<see cref="Refresh"/>) and once at a long overrun
+/// (<see cref="Preempted"/>); a long overrun is excused when they moved since that sample.
+/// </remarks>
+internal sealed class InlineProbe
+{
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(1);
+
+    private readonly Func<RuntimeMark> _runtime;
+    private readonly Func<long> _switches;
+    private readonly long _intervalTicks;
+    private bool _sampled;
+    private long _sampledAt;
+    private long _switchesAt;
+
+    /// <param name="time">The clock whose timestamps <see cref="Refresh"/> receives.</param>
+    /// <param name="runtime">Reads the runtime's counters; defaults to <see cref="GC.CollectionCount(int)"/> and <see cref="System.Runtime.JitInfo.GetCompiledMethodCount(bool)"/>.</param>
+    /// <param name="switches">Reads the calling thread's involuntary context switches; defaults to <see cref="ThreadUsage.InvoluntarySwitches"/>.</param>
+    public InlineProbe(TimeProvider time, Func<RuntimeMark>? runtime = null, Func<long>? switches = null)
+    {
+        _runtime = runtime ?? (static () => new RuntimeMark(GC.CollectionCount(0), System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)));
+        _switches = switches ?? ThreadUsage.InvoluntarySwitches;
+        _intervalTicks = (long)(SampleInterval.TotalSeconds * time.TimestampFrequency);
+
+        // Bound and compiled now, so that no call timed on the reader thread times that too.
+        _ = _runtime();
+        _ = _switches();
+    }
+
+    public RuntimeMark Runtime() => _runtime();
+
+    /// <summary>
+    /// Samples the switches if the last sample is older than <see cref="SampleInterval"/> at
+    /// <paramref name="now"/>; called as a call begins. Returns whether it sampled (a system call:
+    /// the caller reads its clock again so as not to time it).
+    /// </summary>
+    public bool Refresh(long now)
+    {
+        if (_sampled && now - _sampledAt < _intervalTicks)
+        {
+            return false;
+        }
+
+        Sample(now);
+        return true;
+    }
+
+    /// <summary>Tells whether the reader was preempted since the last sample; samples again.</summary>
+    public bool Preempted(long now)
+    {
+        long before = _switchesAt;
+        bool sampled = _sampled;
+        Sample(now);
+        return sampled && _switchesAt != before;
+    }
+
+    private void Sample(long now)
+    {
+        _switchesAt = _switches();
+        _sampledAt = now;
+        _sampled = true;
+    }
+}
