@@ -5,7 +5,7 @@
 #   tests/bench/run.sh --smoke    seconds per measurement; asserts that each ran and gave numbers, and
 #                                 the saturation gates (below) on that one short run
 #   Saturation gates, full run and smoke alike (DESIGN.md, Figures): per placement, the daemon path
-#   (inproc, default Lossless policy) consumes ≥ 1× the C baseline's semaphore events/s and counter
+#   (inproc: the bench's no-op IInlineEventHandler on the fast path, default Lossless policy) consumes ≥ 1× the C baseline's semaphore events/s and counter
 #   units/s of the same invocation (medians over runs), and its status reply counts 0 events dropped.
 #   options: --runs N (full: 3), --out DIR (artifacts/bench), --no-build, --no-bdn
 #
@@ -124,7 +124,7 @@ run_path() {
     case $path in
         c)
             measure "$name" "$CBIN" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
-        dotnet|inproc|proto)
+        dotnet|inproc|queued|proto)
             measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
                 --run-dir "/dev/shm/efd-bench-$path" ;;
         plugin)
@@ -141,7 +141,7 @@ run_path() {
 }
 
 # ---------------------------------------------------------------- the matrix
-PATHS="c dotnet inproc proto xproc plugin"
+PATHS="c dotnet inproc queued proto xproc plugin"
 start=$(date +%s)
 for run in $(seq 1 "$MATRIX_RUNS"); do
     for placement in $PLACEMENTS; do

@@ -342,9 +342,11 @@ internal sealed class EventfdSource : IDisposable
     }
 
     /// <summary>
-    /// Reads the counter: once in counter mode (one read takes it all), until EAGAIN in semaphore
-    /// mode (one unit per read) so a backlog costs one read per event, not a poll and a read.
-    /// Bounded by the handlers' room, and per wake so the stop eventfd is seen between batches.
+    /// Reads the counter until EAGAIN: in semaphore mode one unit per read, so a backlog costs one
+    /// read per event, not a poll and a read; in counter mode one read takes it all, and reading
+    /// again before sleeping takes what the writers added meanwhile without a wake-up (a writer that
+    /// finds the reader asleep pays for waking it). Bounded by the handlers' room, and per wake so
+    /// the stop eventfd is seen between batches.
     /// Without a record device every read is one <see cref="EventKind.Signal"/> event; with one,
     /// the counter is only the doorbell.
     /// </summary>
@@ -357,7 +359,7 @@ internal sealed class EventfdSource : IDisposable
         }
 
         // One clock read and one count per wake: the reads of one wake take microseconds.
-        int reads = Math.Min(Mode == EventfdMode.Counter ? 1 : MaxReadsPerWake, flow.Room);
+        int reads = Math.Min(MaxReadsPerWake, flow.Room);
         DateTimeOffset now = _time.GetUtcNow();
         int received = 0;
         while (received < reads && Eventfd.TryRead(_eventfd, out ulong value))

@@ -81,6 +81,7 @@ internal sealed partial class HandlerQueue
                     Log.HandlerRestored(_logger, Name, Settings.Policy);
                 }
 
+                _timeout.Idle();
                 _doorbell.Wait();
             }
         }
@@ -100,8 +101,8 @@ internal sealed partial class HandlerQueue
 
     private void Invoke(KernelEvent kernelEvent)
     {
-        CancellationToken token = _timeout.Begin(Volatile.Read(ref _settings).Timeout);
         long started = _time.GetTimestamp();
+        CancellationToken token = _timeout.Begin(Volatile.Read(ref _settings).Timeout, started);
         try
         {
             ValueTask pending = _handler.HandleAsync(kernelEvent, token);

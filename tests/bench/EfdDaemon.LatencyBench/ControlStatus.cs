@@ -58,6 +58,28 @@ internal static class ControlStatus
         }
     }
 
+    /// <summary>Returns where one handler runs (<c>reader</c>: the fast path, <c>queue</c>), or null when the socket does not answer or lists no such handler.</summary>
+    public static string? RunsOnOf(string controlSocket, string handler)
+    {
+        try
+        {
+            using JsonDocument doc = Query(controlSocket);
+            foreach (JsonElement h in doc.RootElement.GetProperty("handlers").EnumerateArray())
+            {
+                if (h.GetProperty("name").GetString() == handler)
+                {
+                    return h.TryGetProperty("runsOn", out JsonElement r) ? r.GetString() : null;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is SocketException or IOException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     private static void Flatten(JsonElement obj, string prefix, Dictionary<string, long> into)
     {
         foreach (JsonProperty p in obj.EnumerateObject())

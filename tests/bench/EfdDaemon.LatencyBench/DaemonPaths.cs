@@ -9,20 +9,25 @@ internal static class DaemonPaths
 {
     public static int Run(BenchOptions o, int signallerCpu) => o.Path switch
     {
-        "inproc" => InProcess(o, signallerCpu),
+        "inproc" => InProcess(o, signallerCpu, "inproc"),
+        "queued" => InProcess(o, signallerCpu, "queued", "--Handlers:BenchPong:InlineBudget=00:00:00"),
         "proto" => Prototype(o, signallerCpu),
         "serve" => Serve(o),
         "xproc" or "plugin" => CrossProcess(o, signallerCpu),
         _ => 2,
     };
 
-    /// <summary>The signaller writes the daemon's eventfd from a thread of the daemon's process.</summary>
-    private static int InProcess(BenchOptions o, int signallerCpu)
+    /// <summary>
+    /// The signaller writes the daemon's eventfd from a thread of the daemon's process. Path
+    /// <c>inproc</c>: the no-op handler on the fast path (it is an <see cref="IInlineEventHandler"/>);
+    /// <c>queued</c>: the same handler kept on its own queue and thread (<c>InlineBudget</c> 0).
+    /// </summary>
+    private static int InProcess(BenchOptions o, int signallerCpu, string path, params string[] extraArgs)
     {
         using BenchState state = BenchState.Create(o.RunDir);
-        using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)]);
+        using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)], extraArgs);
         state.Answering = o.Mode == "latency";
-        Console.WriteLine(BenchRunner.Measure(o, "inproc", signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units), Path.Combine(daemon.RunDirectory, "control.sock")));
+        Console.WriteLine(BenchRunner.Measure(o, path, signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units), Path.Combine(daemon.RunDirectory, "control.sock")));
         return 0;
     }
 
