@@ -13,11 +13,13 @@ namespace EfdDaemon.Events;
 /// not the handler: interrupts, the hypervisor taking the vCPU (for milliseconds at times), the
 /// scheduler, a collection, the JIT. So an overrun is not held against the handler when the runtime
 /// collected or compiled meanwhile, or on its first call (the runtime's one-time work for it).</para>
-/// <para>The handler leaves the fast path at a call longer than <see cref="LongOverrun"/> budgets (1 ms
-/// at the default) unless the reader was preempted meanwhile, or at its <see cref="OverrunLimit"/>th
-/// overrun within <see cref="OverrunWindow"/> calls. A handler slow on every call thus holds the
-/// reader for at most <see cref="OverrunLimit"/> overruns, none longer than <see cref="LongOverrun"/>
-/// budgets unless the scheduler took the CPU.</para>
+/// <para>Nor when the reader was preempted meanwhile (its involuntary context switches moved since
+/// they were last sampled, at most 1 ms before the call): on a shared vCPU the handler's own write
+/// that wakes another task can hand that task the CPU before the call returns. Otherwise the handler
+/// leaves the fast path at a call longer than <see cref="LongOverrun"/> budgets (1 ms at the
+/// default), or at its <see cref="OverrunLimit"/>th overrun within <see cref="OverrunWindow"/> calls.
+/// A handler slow on every call thus holds the reader for at most <see cref="OverrunLimit"/> overruns,
+/// none longer than <see cref="LongOverrun"/> budgets unless the scheduler took the CPU.</para>
 /// </remarks>
 internal sealed partial class HandlerQueue
 {
@@ -73,14 +75,14 @@ internal sealed partial class HandlerQueue
             return;
         }
 
+        if (_probe.Preempted(ended))
+        {
+            Log.InlineOverrunExcused(_logger, Name, took, sequence, calls, budget, "while another task had the reader's CPU");
+            return;
+        }
+
         if (took > budget * LongOverrun)
         {
-            if (_probe.Preempted(ended))
-            {
-                Log.InlineOverrunExcused(_logger, Name, took, sequence, calls, budget, "while another task had the reader's CPU");
-                return;
-            }
-
             LeaveFastPath(took, sequence, calls, budget, $"more than {LongOverrun} budgets, the reader not preempted");
             return;
         }

@@ -13,8 +13,8 @@ internal readonly record struct RuntimeMark(int Collections, long Compiled);
 /// <remarks>
 /// <see cref="Runtime"/> reads two runtime counters, cheap enough for every call. The reader's
 /// involuntary context switches cost a system call, so they are sampled at most once per
-/// <see cref="SampleInterval"/> as calls begin (<see cref="Refresh"/>) and once at a long overrun
-/// (<see cref="Preempted"/>); a long overrun is excused when they moved since that sample.
+/// <see cref="SampleInterval"/> as calls begin (<see cref="Refresh"/>) and once at each overrun
+/// (<see cref="Preempted"/>); an overrun is excused when they moved since that sample.
 /// </remarks>
 internal sealed class InlineProbe
 {
