@@ -124,7 +124,7 @@ run_path() {
     case $path in
         c)
             measure "$name" "$CBIN" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT ;;
-        dotnet|inproc|queued|proto)
+        dotnet|inproc|queued|demoted|proto)
             measure "$name" "$LBENCH" "$path" "$mode" --placement "$placement" --iters $ITERS --warmup $WARMUP --seconds $SECONDS_TPUT \
                 --run-dir "/dev/shm/efd-bench-$path" ;;
         plugin)
@@ -141,7 +141,7 @@ run_path() {
 }
 
 # ---------------------------------------------------------------- the matrix
-PATHS="c dotnet inproc queued proto xproc plugin"
+PATHS="c dotnet inproc queued demoted proto xproc plugin"
 start=$(date +%s)
 for run in $(seq 1 "$MATRIX_RUNS"); do
     for placement in $PLACEMENTS; do
@@ -152,7 +152,8 @@ for run in $(seq 1 "$MATRIX_RUNS"); do
             for path in $PATHS; do
                 [ $run -gt "$RUNS" ] && case $path in c|inproc) ;; *) continue ;; esac
                 # Throughput does not depend on where the writer lives: xproc and plugin measure latency only.
-                case $path in xproc|plugin) [ "$mode" != latency ] && continue ;; esac
+                # demoted: the no-op handler's latency after a second handler left the fast path.
+                case $path in xproc|plugin|demoted) [ "$mode" != latency ] && continue ;; esac
                 run_path "$path" "$mode" "$placement" "$run"
             done
         done

@@ -11,8 +11,10 @@ namespace EfdDaemon.Events;
 /// <para>One wall-clock overrun alone does not show it. On a shared 2-vCPU machine a no-op call is
 /// stretched past 20 µs once in thousands of calls, sometimes twice within a thousand, by what is
 /// not the handler: interrupts, the hypervisor taking the vCPU (for milliseconds at times), the
-/// scheduler, a collection, the JIT. So an overrun is not held against the handler when the runtime
-/// collected or compiled meanwhile, or on its first call (the runtime's one-time work for it).</para>
+/// scheduler, a collection, the JIT. So an overrun is not held against the handler on its first call
+/// (the runtime's one-time work for it), nor when a collection ran or the reader compiled code
+/// meanwhile, nor, if it is shorter than <see cref="LongOverrun"/> budgets, when the JIT compiled on
+/// any thread (tiering code up stops threads briefly to patch call sites).</para>
 /// <para>Nor when the reader was preempted meanwhile (its involuntary context switches moved since
 /// they were last sampled, at most 1 ms before the call): on a shared vCPU the handler's own write
 /// that wakes another task can hand that task the CPU before the call returns. Otherwise the handler
@@ -69,7 +71,9 @@ internal sealed partial class HandlerQueue
     private void NoteOverrun(ulong sequence, TimeSpan took, RuntimeMark before, long ended, TimeSpan budget)
     {
         long calls = Counters.Handled;
-        if (calls == 1 || _probe!.Runtime() != before)
+        bool longOverrun = took > budget * LongOverrun;
+        RuntimeMark after = _probe!.Runtime();
+        if (calls == 1 || (longOverrun ? after.StoppedTheReaderSince(before) : after.MayHavePausedTheReaderSince(before)))
         {
             Log.InlineOverrunExcused(_logger, Name, took, sequence, calls, budget, calls == 1 ? "on its first call" : "while the runtime collected or compiled");
             return;
@@ -81,7 +85,7 @@ internal sealed partial class HandlerQueue
             return;
         }
 
-        if (took > budget * LongOverrun)
+        if (longOverrun)
         {
             LeaveFastPath(took, sequence, calls, budget, $"more than {LongOverrun} budgets, the reader not preempted");
             return;

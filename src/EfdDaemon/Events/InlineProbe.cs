@@ -2,8 +2,19 @@ using EfdDaemon.Interop;
 
 namespace EfdDaemon.Events;
 
-/// <summary>What the runtime did while a call ran: garbage collections and methods compiled, on any thread.</summary>
-internal readonly record struct RuntimeMark(int Collections, long Compiled);
+/// <summary>
+/// What the runtime did while a call ran: garbage collections (they stop every thread), methods
+/// compiled on the reader thread (a first call into code not compiled yet), and methods compiled on
+/// any thread (while the JIT tiers code up it also stops threads briefly, to patch call sites).
+/// </summary>
+internal readonly record struct RuntimeMark(int Collections, long CompiledHere, long CompiledAnywhere)
+{
+    /// <summary>Tells whether something that stops the reader for longer than a moment happened since <paramref name="before"/>.</summary>
+    public bool StoppedTheReaderSince(RuntimeMark before) => Collections != before.Collections || CompiledHere != before.CompiledHere;
+
+    /// <summary>Tells whether anything that can stop the reader briefly happened since <paramref name="before"/>.</summary>
+    public bool MayHavePausedTheReaderSince(RuntimeMark before) => this != before;
+}
 
 /// <summary>
 /// The figures that tell whether a fast-path call that overran its budget was slowed by something
@@ -32,7 +43,10 @@ internal sealed class InlineProbe
     /// <param name="switches">Reads the calling thread's involuntary context switches; defaults to <see cref="ThreadUsage.InvoluntarySwitches"/>.</param>
     public InlineProbe(TimeProvider time, Func<RuntimeMark>? runtime = null, Func<long>? switches = null)
     {
-        _runtime = runtime ?? (static () => new RuntimeMark(GC.CollectionCount(0), System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)));
+        _runtime = runtime ?? (static () => new RuntimeMark(
+            GC.CollectionCount(0),
+            System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true),
+            System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)));
         _switches = switches ?? ThreadUsage.InvoluntarySwitches;
         _intervalTicks = (long)(SampleInterval.TotalSeconds * time.TimestampFrequency);
 

@@ -18,7 +18,7 @@ public sealed class FastPathTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly FakeLogCollector _logs = new();
     private readonly List<IDisposable> _owned = [];
-    private RuntimeMark _runtime = new(0, 0);
+    private RuntimeMark _runtime = new(0, 0, 0);
     private long _switches;
 
     public void Dispose()
@@ -111,7 +111,7 @@ public sealed class FastPathTests : IDisposable
         handler.Advance = d =>
         {
             _time.Advance(d);
-            _runtime = _runtime with { Compiled = _runtime.Compiled + 1 };
+            _runtime = _runtime with { CompiledHere = _runtime.CompiledHere + 1, CompiledAnywhere = _runtime.CompiledAnywhere + 1 };
         };
         handler.During = _ => TimeSpan.FromMilliseconds(3); // every call, and long
         EventDispatcher dispatcher = Dispatcher(handler);
@@ -124,6 +124,29 @@ public sealed class FastPathTests : IDisposable
         Assert.True(dispatcher.Snapshot().Single().Inline);
         Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 5012 && r.Message.Contains("first call", StringComparison.Ordinal));
         Assert.Equal(49, _logs.GetSnapshot().Count(r => r.Id.Id == 5012 && r.Message.Contains("collected or compiled", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void CompilingOnAnotherThreadExcusesShortOverrunsButNotALongOne()
+    {
+        var handler = new InlineRecorder("Tiering");
+        handler.Advance = d =>
+        {
+            _time.Advance(d);
+            _runtime = _runtime with { CompiledAnywhere = _runtime.CompiledAnywhere + 1 }; // the JIT tiering up elsewhere
+        };
+        handler.During = seq => seq == 50 ? TimeSpan.FromMilliseconds(2) : seq > 1 ? Budget * 3 : TimeSpan.Zero;
+        EventDispatcher dispatcher = Dispatcher(handler);
+
+        for (ulong seq = 1; seq < 50; seq++)
+        {
+            Publish(dispatcher, seq);
+        }
+
+        Assert.True(dispatcher.Snapshot().Single().Inline); // 48 short overruns, each excused
+        Publish(dispatcher, 50);
+        Assert.False(dispatcher.Snapshot().Single().Inline);
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 5010 && r.Message.Contains("event 50", StringComparison.Ordinal));
     }
 
     [Fact]

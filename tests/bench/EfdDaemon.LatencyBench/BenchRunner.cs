@@ -128,7 +128,7 @@ internal static class BenchRunner
         sb.Append(CultureInfo.InvariantCulture, $"\"p50_ns\":{P(rtt, 50) / 2:F1},\"p99_ns\":{P(rtt, 99) / 2:F1},\"p999_ns\":{P(rtt, 99.9) / 2:F1},\"max_ns\":{rtt[^1] / 2.0:F1},");
         sb.Append(CultureInfo.InvariantCulture, $"\"fwd_p50_ns\":{P(fwd, 50):F0},\"fwd_p99_ns\":{P(fwd, 99):F0},\"fwd_p999_ns\":{P(fwd, 99.9):F0},\"fwd_max_ns\":{fwd[^1]},");
         // Allocations are counted in this process: the daemon's own only when it runs here.
-        if (path is "dotnet" or "inproc" or "queued" or "proto")
+        if (path is "dotnet" or "inproc" or "queued" or "demoted" or "proto")
         {
             sb.Append(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{bytesPerEvent:F2},");
         }
@@ -147,7 +147,7 @@ internal static class BenchRunner
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
         long events = Math.Max(1, counts().Events - events0);
         double perRead = r.EventsPerSecond > 0 ? r.UnitsPerSecond / r.EventsPerSecond : 0;
-        string alloc = path is "dotnet" or "inproc" or "queued" or "proto"
+        string alloc = path is "dotnet" or "inproc" or "queued" or "demoted" or "proto"
             ? string.Create(CultureInfo.InvariantCulture, $"\"alloc_bytes_per_event\":{allocated / (double)events:F2},")
             : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,

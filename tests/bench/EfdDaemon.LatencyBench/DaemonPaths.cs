@@ -11,6 +11,7 @@ internal static class DaemonPaths
     {
         "inproc" => InProcess(o, signallerCpu, "inproc"),
         "queued" => InProcess(o, signallerCpu, "queued", "--Handlers:BenchPong:InlineBudget=00:00:00"),
+        "demoted" => Demoted(o, signallerCpu),
         "proto" => Prototype(o, signallerCpu),
         "serve" => Serve(o),
         "xproc" or "plugin" => CrossProcess(o, signallerCpu),
@@ -28,6 +29,22 @@ internal static class DaemonPaths
         using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state)], extraArgs);
         state.Answering = o.Mode == "latency";
         Console.WriteLine(BenchRunner.Measure(o, path, signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units), Path.Combine(daemon.RunDirectory, "control.sock")));
+        return 0;
+    }
+
+    /// <summary>
+    /// Path <c>demoted</c>: the no-op handler on the fast path beside an <see cref="OverrunningHandler"/>
+    /// that leaves it during the warm-up; the line also says where that one ended (<c>other_runs_on</c>).
+    /// </summary>
+    private static int Demoted(BenchOptions o, int signallerCpu)
+    {
+        using BenchState state = BenchState.Create(o.RunDir);
+        using var daemon = new InProcessDaemon(o.RunDir, o.Mode == "semaphore", [new PongHandler(state), new OverrunningHandler()]);
+        state.Answering = o.Mode == "latency";
+        string control = Path.Combine(daemon.RunDirectory, "control.sock");
+        string line = BenchRunner.Measure(o, "demoted", signallerCpu, daemon.EventfdNumber, state.PongFd, () => (state.Events, state.Units), control);
+        string where = ControlStatus.RunsOnOf(control, OverrunningHandler.HandlerName) ?? "unknown";
+        Console.WriteLine(line.TrimEnd('}') + $",\"other_runs_on\":\"{where}\"}}");
         return 0;
     }
 

@@ -13,7 +13,7 @@ using EfdDaemon.LatencyBench;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|queued|proto|xproc|plugin|serve latency|counter|semaphore [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR] [--daemon PATH] [--plugin-dir DIR]");
+    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|queued|demoted|proto|xproc|plugin|serve latency|counter|semaphore [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR] [--daemon PATH] [--plugin-dir DIR]");
     return 2;
 }
 
@@ -52,7 +52,7 @@ internal sealed record BenchOptions(string Path, string Mode, string Placement, 
         }
 
         bool ok = i == args.Length
-            && o.Path is "dotnet" or "inproc" or "queued" or "proto" or "xproc" or "plugin" or "serve" or "daemon"
+            && o.Path is "dotnet" or "inproc" or "queued" or "demoted" or "proto" or "xproc" or "plugin" or "serve" or "daemon"
             && (o.Path == "daemon" ? o.Mode is "idle" or "log" or "exec" : o.Mode is "latency" or "counter" or "semaphore")
             && EfdDaemon.LatencyBench.Placement.IsValid(o.Placement)
             && o.Iters > 0 && o.Warmup >= 0 && o.Seconds > 0;
