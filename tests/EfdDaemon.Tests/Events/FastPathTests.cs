@@ -58,10 +58,7 @@ public sealed class FastPathTests : IDisposable
         handler.Advance = d => _time.Advance(d);
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        for (ulong seq = 1; seq <= 5; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, 5);
 
         HandlerSnapshot afterOverrun = dispatcher.Snapshot().Single();
         Assert.False(afterOverrun.Inline);
@@ -69,10 +66,7 @@ public sealed class FastPathTests : IDisposable
         FakeLogRecord left = Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 5010);
         Assert.Contains("event 5", left.Message, StringComparison.Ordinal);
 
-        for (ulong seq = 6; seq <= 200; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 6, 200);
 
         await handler.WaitForAsync(200);
         Assert.Equal(Enumerable.Range(1, 200).Select(i => (ulong)i), handler.Calls.Select(c => c.Sequence));
@@ -95,10 +89,7 @@ public sealed class FastPathTests : IDisposable
         EventDispatcher dispatcher = Dispatcher(handler);
 
         // Long and short overruns, half the calls: none counted, since the reader lost its CPU in each.
-        for (ulong seq = 1; seq <= 100; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, 100);
 
         Assert.True(dispatcher.Snapshot().Single().Inline);
         Assert.Equal(50, _logs.GetSnapshot().Count(r => r.Id.Id == 5012 && r.Message.Contains("another task", StringComparison.Ordinal)));
@@ -116,10 +107,7 @@ public sealed class FastPathTests : IDisposable
         handler.During = _ => TimeSpan.FromMilliseconds(3); // every call, and long
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        for (ulong seq = 1; seq <= 50; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, 50);
 
         Assert.True(dispatcher.Snapshot().Single().Inline);
         Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 5012 && r.Message.Contains("first call", StringComparison.Ordinal));
@@ -138,10 +126,7 @@ public sealed class FastPathTests : IDisposable
         handler.During = seq => seq == 50 ? TimeSpan.FromMilliseconds(2) : seq > 1 ? Budget * 3 : TimeSpan.Zero;
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        for (ulong seq = 1; seq < 50; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, 50 - 1);
 
         Assert.True(dispatcher.Snapshot().Single().Inline); // 48 short overruns, each excused
         Publish(dispatcher, 50);
@@ -162,10 +147,7 @@ public sealed class FastPathTests : IDisposable
         EventDispatcher dispatcher = Dispatcher(handler);
 
         // One short overrun every 300 calls: the machine's hiccups, never eight within a thousand calls.
-        for (ulong seq = 1; seq < slowFrom; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, slowFrom - 1);
 
         Assert.True(dispatcher.Snapshot().Single().Inline);
         Assert.Equal(10, _logs.GetSnapshot().Count(r => r.Id.Id == 5013));
@@ -187,10 +169,7 @@ public sealed class FastPathTests : IDisposable
         var handler = new InlineRecorder("Thrower") { ThrowOn = 3 };
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        for (ulong seq = 1; seq <= 5; seq++)
-        {
-            Publish(dispatcher, seq);
-        }
+        PublishRange(dispatcher, 1, 5);
 
         HandlerSnapshot snapshot = dispatcher.Snapshot().Single();
         Assert.True(snapshot.Inline);
@@ -247,6 +226,15 @@ public sealed class FastPathTests : IDisposable
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(101_000, handler.Count);
         Assert.Equal(0, allocated);
+    }
+
+    /// <summary>Publishes events <paramref name="first"/> to <paramref name="last"/>, one reader batch each.</summary>
+    private static void PublishRange(EventDispatcher dispatcher, ulong first, ulong last)
+    {
+        for (ulong seq = first; seq <= last; seq++)
+        {
+            Publish(dispatcher, seq);
+        }
     }
 
     private static void Publish(EventDispatcher dispatcher, ulong seq)
