@@ -21,8 +21,30 @@ internal sealed partial class HandlerQueue
     /// Ends the previous call (<paramref name="finishedPrevious"/>), then takes the oldest event,
     /// sleeping on the doorbell while the queue is empty; false once completed and empty.
     /// </summary>
+    /// <remarks>
+    /// Events leave the queue up to <see cref="TakeBatch"/> at a time, under one lock, so a busy consumer
+    /// and the reader do not trade the lock and its cache lines every event. Between the calls of one
+    /// batch no lock is taken: the oldest unfinished event is published as each call begins (a demotion
+    /// meanwhile is seen at the next call, so commits are only ever held back too long, never let
+    /// through early), and a reader waiting for the queue to shrink is rung as the call that shrinks it enough ends.
+    /// </remarks>
     private bool TryTake(bool finishedPrevious, out EventRecord record)
     {
+        if (finishedPrevious && _takenNext < _takenCount && !Volatile.Read(ref _frozen))
+        {
+            record = _taken[_takenNext];
+            Volatile.Write(ref _takenNext, _takenNext + 1);
+            Volatile.Write(ref _inCallSequence, record.Sequence);
+            Volatile.Write(ref _oldestUnfinished, HoldsReader(Volatile.Read(ref _settings), State) ? record.Sequence : NothingUnfinished);
+            int wakeAt = Volatile.Read(ref _readerWakeAt);
+            if (wakeAt >= 0 && QueueLength <= wakeAt)
+            {
+                RingReaderIfArmed();
+            }
+
+            return true;
+        }
+
         bool wakeReader = false;
         bool restored = false;
         try
@@ -35,11 +57,8 @@ internal sealed partial class HandlerQueue
                     {
                         finishedPrevious = false;
                         _inCall = false;
-                        if (_readerWakeAt >= 0 && _count <= _readerWakeAt)
-                        {
-                            _readerWakeAt = -1;
-                            wakeReader = true;
-                        }
+                        Volatile.Write(ref _takenCount, 0);
+                        Volatile.Write(ref _takenNext, 0);
                     }
 
                     if (_state == HandlerState.Demoted && _count * 2 < _capacity)
@@ -50,16 +69,26 @@ internal sealed partial class HandlerQueue
 
                     if (_count > 0)
                     {
-                        record = _slots[_head];
-                        _head = (_head + 1) % _slots.Length;
-                        _count--;
+                        int n = Math.Min(_count, TakeBatch);
+                        for (int i = 0; i < n; i++)
+                        {
+                            _taken[i] = _slots[_head];
+                            _head = (_head + 1) % _slots.Length;
+                        }
+
+                        _count -= n;
+                        Volatile.Write(ref _takenCount, n);
+                        Volatile.Write(ref _takenNext, 1);
+                        record = _taken[0];
                         _inCall = true;
                         _inCallSequence = record.Sequence;
                         UpdateOldestLocked();
+                        wakeReader |= TakeReaderWakeLocked();
                         return true;
                     }
 
                     UpdateOldestLocked();
+                    wakeReader |= TakeReaderWakeLocked();
                     if (_completing)
                     {
                         record = default;
@@ -96,6 +125,32 @@ internal sealed partial class HandlerQueue
             {
                 Log.HandlerRestored(_logger, Name, Settings.Policy);
             }
+        }
+    }
+
+    /// <summary>Whether the reader asked to be rung once the events waiting are down to its threshold, and they are; disarms it. Under the gate.</summary>
+    private bool TakeReaderWakeLocked()
+    {
+        if (_readerWakeAt >= 0 && QueueLength <= _readerWakeAt)
+        {
+            _readerWakeAt = -1;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void RingReaderIfArmed()
+    {
+        bool ring;
+        lock (_gate)
+        {
+            ring = TakeReaderWakeLocked();
+        }
+
+        if (ring)
+        {
+            _wakeReader();
         }
     }
 

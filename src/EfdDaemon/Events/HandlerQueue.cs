@@ -34,6 +34,9 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <summary><see cref="OldestUnfinished"/> when the handler holds nothing back.</summary>
     public const ulong NothingUnfinished = ulong.MaxValue;
 
+    /// <summary>The most events the consumer takes from the queue under one lock.</summary>
+    public const int TakeBatch = 32;
+
     private readonly Lock _gate = new();
     private readonly Doorbell _doorbell = new();
     private readonly IEventHandler _handler;
@@ -54,6 +57,9 @@ internal sealed partial class HandlerQueue : IDisposable
     private int _count;
     private HandlerState _state;
     private bool _inCall;
+    private readonly EventRecord[] _taken = new EventRecord[TakeBatch]; // consumer thread only
+    private int _takenCount;
+    private int _takenNext;
     private ulong _inCallSequence;
     private ulong _oldestUnfinished = NothingUnfinished;
     private bool _frozen;
@@ -108,7 +114,11 @@ internal sealed partial class HandlerQueue : IDisposable
     public FullQueuePolicy EffectivePolicy => State == HandlerState.Normal ? Settings.Policy : FullQueuePolicy.DropOldest;
 
     /// <summary>Gets how many more events fit without a loss: <see cref="int.MaxValue"/> unless the handler is <c>Lossless</c> now.</summary>
-    /// <remarks>Read on the reader thread; the consumer only ever makes it larger meanwhile.</remarks>
+    /// <remarks>
+    /// Read on the reader thread; the consumer only ever makes it larger meanwhile. Events the consumer
+    /// has taken in a batch but not begun still count against the capacity, so at most
+    /// <c>QueueCapacity</c> wait and one is in a call, whatever the batch.
+    /// </remarks>
     public int Room
     {
         get
@@ -119,7 +129,7 @@ internal sealed partial class HandlerQueue : IDisposable
                 return int.MaxValue;
             }
 
-            return Math.Max(0, Volatile.Read(ref _capacity) - Volatile.Read(ref _count));
+            return Math.Max(0, Volatile.Read(ref _capacity) - QueueLength);
         }
     }
 
@@ -130,15 +140,15 @@ internal sealed partial class HandlerQueue : IDisposable
     /// <summary>Gets whether the handler runs on the reader thread (the fast path) rather than on its queue's thread.</summary>
     public bool IsInline => Volatile.Read(ref _inline);
 
-    /// <summary>Gets the events queued now (not the one in a call).</summary>
-    public int QueueLength => Volatile.Read(ref _count);
+    /// <summary>Gets the events waiting now: queued, or taken by the consumer and not begun (not the one in a call).</summary>
+    public int QueueLength => Volatile.Read(ref _count) + Math.Max(0, Volatile.Read(ref _takenCount) - Volatile.Read(ref _takenNext));
 
     public HandlerSnapshot Snapshot()
     {
         int length;
         lock (_gate)
         {
-            length = _count;
+            length = QueueLength;
         }
 
         return new HandlerSnapshot(Name, Settings, State, EffectivePolicy, length, Counters, IsInline);
@@ -350,7 +360,7 @@ internal sealed partial class HandlerQueue : IDisposable
         lock (_gate)
         {
             _frozen = true;
-            left = _count + (_inCall ? 1 : 0);
+            left = _count + (_inCall ? 1 : 0) + Math.Max(0, Volatile.Read(ref _takenCount) - Volatile.Read(ref _takenNext));
             _count = 0;
             return false;
         }
