@@ -40,6 +40,7 @@ internal sealed class EventfdSource : IDisposable
     private bool _waiting;
     private bool _running;
     private bool _heldBack;
+    private RereadPolicy _rereads;
 
     public EventfdSource(EventfdMode mode, TimeProvider timeProvider, ILogger logger, DeliveryCounters? counters = null)
     {
@@ -345,8 +346,8 @@ internal sealed class EventfdSource : IDisposable
     /// Reads the counter until EAGAIN: in semaphore mode one unit per read, so a backlog costs one
     /// read per event, not a poll and a read; in counter mode one read takes it all, and reading
     /// again before sleeping takes what the writers added meanwhile without a wake-up (a writer that
-    /// finds the reader asleep pays for waking it). Bounded by the handlers' room, and per wake so
-    /// the stop eventfd is seen between batches.
+    /// finds the reader asleep pays for waking it), while that pays (<see cref="RereadPolicy"/>).
+    /// Bounded by the handlers' room, and per wake so the stop eventfd is seen between batches.
     /// Without a record device every read is one <see cref="EventKind.Signal"/> event; with one,
     /// the counter is only the doorbell.
     /// </summary>
@@ -359,7 +360,7 @@ internal sealed class EventfdSource : IDisposable
         }
 
         // One clock read and one count per wake: the reads of one wake take microseconds.
-        int reads = Math.Min(MaxReadsPerWake, flow.Room);
+        int reads = Math.Min(Mode == EventfdMode.Counter && !_rereads.Worthwhile() ? 1 : MaxReadsPerWake, flow.Room);
         DateTimeOffset now = _time.GetUtcNow();
         int received = 0;
         while (received < reads && Eventfd.TryRead(_eventfd, out ulong value))
@@ -367,6 +368,11 @@ internal sealed class EventfdSource : IDisposable
             var record = EventRecord.FromSignal(value, now);
             received++;
             sink.Publish(in record);
+        }
+
+        if (Mode == EventfdMode.Counter && reads > 1 && received > 0)
+        {
+            _rereads.Note(found: received > 1);
         }
 
         _counters.AddReceived(received);
