@@ -176,6 +176,10 @@ if [ $BUILD = 1 ]; then
         -o "$PACKAGED_PLUGINS/RateAlert"
     rm -f "$PACKAGED_PLUGINS/RateAlert/EfdDaemon.Abstractions.dll" && chmod -R go-w "$PACKAGED_PLUGINS"
 fi
+# The unit's DOTNET_* settings (the runtime knobs runtimeconfig.json cannot carry) apply as installed.
+UNIT_ENV=()
+while IFS= read -r e; do UNIT_ENV+=(--daemon-env "$e"); done \
+    < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=[^ ]*\)$/\1/p' "$ROOT/deploy/systemd/efd-daemon.service")
 # Each also checks that the daemon stopped cleanly on SIGTERM (exit 0).
 # Under the default (Lossless) policy a burst waits in the eventfd's counter: nothing may be dropped.
 no_drops() {
@@ -197,7 +201,7 @@ stopped_cleanly() {
 EXPECT="ready_ms rss_start_kib rss_after_events_kib events_per_s vmrss_ready_kib plugins_loaded"
 measure daemon-idle "$LBENCH" daemon idle --seconds $IDLE_SECONDS --iters $EVENTS_RSS \
     --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon \
-    --config "$ROOT/deploy/config/efd-daemon.json" --plugin-dir "$PACKAGED_PLUGINS" && stopped_cleanly daemon-idle
+    --config "$ROOT/deploy/config/efd-daemon.json" --plugin-dir "$PACKAGED_PLUGINS" "${UNIT_ENV[@]}" && stopped_cleanly daemon-idle
 for run in $(seq 1 "$RUNS"); do
     sfx=""; [ $SMOKE = 1 ] || sfx="-run$run"
     EXPECT="ready_ms events_per_s"
