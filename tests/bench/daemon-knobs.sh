@@ -11,6 +11,8 @@
 # LatencyBench binary and RateAlert in $OUT/plugins-packaged. A knob is either env:NAME=VALUE (the
 # daemon's environment only) or rc:NAME=JSON (a configProperties entry of the daemon's
 # runtimeconfig.json, in a copy of the publish directory), several joined with ','.
+# `baseline` is the published daemon as it is: its runtimeconfig.json, without the unit's
+# Environment= lines (run.sh's row applies those; here they are knobs like any other).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
