@@ -168,6 +168,8 @@ done
 # plugin directories and the eventfd's semaphore mode (DaemonCost.cs), and fails unless the control
 # socket reports RateAlert loaded. Then, per run, events/s through the LogHandler (console into
 # /dev/null, one line per event) and through an exec rule (/bin/true per event), bench configuration.
+# Each also checks that the daemon stopped cleanly on SIGTERM (exit 0).
+# Under the default (Lossless) policy a burst waits in the eventfd's counter: nothing may be dropped.
 PACKAGED_PLUGINS=$OUT/plugins-packaged
 if [ $BUILD = 1 ]; then
     # As deploy/build.sh: the plugin's publish output without the host's contract assembly, and no
@@ -180,8 +182,6 @@ fi
 UNIT_ENV=()
 while IFS= read -r e; do UNIT_ENV+=(--daemon-env "$e"); done \
     < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=[^ ]*\)$/\1/p' "$ROOT/deploy/systemd/efd-daemon.service")
-# Each also checks that the daemon stopped cleanly on SIGTERM (exit 0).
-# Under the default (Lossless) policy a burst waits in the eventfd's counter: nothing may be dropped.
 no_drops() {
     local name=$1 line
     line=$(tail -n 1 "$RAW")
