@@ -162,11 +162,27 @@ for run in $(seq 1 "$MATRIX_RUNS"); do
 done
 
 # ---------------------------------------------------------------- the published daemon
-# Start-to-READY (a NOTIFY_SOCKET owned by the bench), RSS after start, CPU over the idle window,
-# RSS after $EVENTS_RSS events (once: idle time dominates); then, per run, events/s through the
-# LogHandler (console into /dev/null, one line per event) and through an exec rule (/bin/true per event).
+# Start-to-READY (a NOTIFY_SOCKET owned by the bench), RSS at READY and 1 s after, CPU over the idle
+# window, RSS after $EVENTS_RSS events (once: idle time dominates), all with the packaged
+# configuration (deploy/config/efd-daemon.json) and the RateAlert sample plugin, published as
+# deploy/build.sh installs it: the bench overrides only the run directory, the module (off), the
+# plugin directories and the eventfd's semaphore mode (DaemonCost.cs), and fails unless the control
+# socket reports RateAlert loaded. Then, per run, events/s through the LogHandler (console into
+# /dev/null, one line per event) and through an exec rule (/bin/true per event), bench configuration.
 # Each also checks that the daemon stopped cleanly on SIGTERM (exit 0).
 # Under the default (Lossless) policy a burst waits in the eventfd's counter: nothing may be dropped.
+PACKAGED_PLUGINS=$OUT/plugins-packaged
+if [ $BUILD = 1 ]; then
+    # As deploy/build.sh: the plugin's publish output without the host's contract assembly, and no
+    # group/world-writable file (the daemon refuses those).
+    build rate-alert-publish dotnet publish "$ROOT/src/plugins/RateAlert" -c Release --artifacts-path "$DOTNET_ART" \
+        -o "$PACKAGED_PLUGINS/RateAlert"
+    rm -f "$PACKAGED_PLUGINS/RateAlert/EfdDaemon.Abstractions.dll" && chmod -R go-w "$PACKAGED_PLUGINS"
+fi
+# The unit's DOTNET_* settings (the runtime knobs runtimeconfig.json cannot carry) apply as installed.
+UNIT_ENV=()
+while IFS= read -r e; do UNIT_ENV+=(--daemon-env "$e"); done \
+    < <(sed -n 's/^Environment=\(DOTNET_[A-Za-z0-9_]*=[^ ]*\)$/\1/p' "$ROOT/deploy/systemd/efd-daemon.service")
 no_drops() {
     local name=$1 line
     line=$(tail -n 1 "$RAW")
@@ -183,9 +199,10 @@ stopped_cleanly() {
         *) fail "$name-clean-stop" "exit code $(printf '%s' "$line" | sed -n 's/.*"exit_code":\([-0-9]*\).*/\1/p') after SIGTERM (see $OUT/logs/$name.err)" ;;
     esac
 }
-EXPECT="ready_ms rss_start_kib rss_after_events_kib events_per_s"
+EXPECT="ready_ms rss_start_kib rss_after_events_kib events_per_s vmrss_ready_kib plugins_loaded"
 measure daemon-idle "$LBENCH" daemon idle --seconds $IDLE_SECONDS --iters $EVENTS_RSS \
-    --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon && stopped_cleanly daemon-idle
+    --daemon "$DAEMON" --run-dir /dev/shm/efd-bench-daemon \
+    --config "$ROOT/deploy/config/efd-daemon.json" --plugin-dir "$PACKAGED_PLUGINS" "${UNIT_ENV[@]}" && stopped_cleanly daemon-idle
 for run in $(seq 1 "$RUNS"); do
     sfx=""; [ $SMOKE = 1 ] || sfx="-run$run"
     EXPECT="ready_ms events_per_s"

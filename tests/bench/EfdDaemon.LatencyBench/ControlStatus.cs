@@ -80,6 +80,20 @@ internal static class ControlStatus
         }
     }
 
+    /// <summary>Returns each plugin's <c>state</c> and <c>reason</c> from the status reply's <c>plugins[]</c>, by name.</summary>
+    public static Dictionary<string, (string? State, string? Reason)> Plugins(string controlSocket)
+    {
+        using JsonDocument doc = Query(controlSocket);
+        var result = new Dictionary<string, (string? State, string? Reason)>(StringComparer.Ordinal);
+        foreach (JsonElement p in doc.RootElement.GetProperty("plugins").EnumerateArray())
+        {
+            string? reason = p.TryGetProperty("reason", out JsonElement r) ? r.GetString() : null;
+            result[p.GetProperty("name").GetString() ?? string.Empty] = (p.GetProperty("state").GetString(), reason);
+        }
+
+        return result;
+    }
+
     private static void Flatten(JsonElement obj, string prefix, Dictionary<string, long> into)
     {
         foreach (JsonProperty p in obj.EnumerateObject())

@@ -12,6 +12,15 @@ namespace EfdDaemon.LatencyBench;
 /// through the LogHandler into a null sink (mode <c>log</c>) and through an exec rule (mode <c>exec</c>).
 /// </summary>
 /// <remarks>
+/// With <c>--config FILE</c> (run.sh: deploy/config/efd-daemon.json, the packaged configuration) the
+/// daemon reads that file as its efd-daemon.json, and the command line overrides only what this host
+/// needs: the run directory, the module (not loadable here), the plugin directories (<c>--plugin-dir</c>
+/// first; the second, the administrator's, points nowhere) and, in mode <c>idle</c>, the eventfd's
+/// semaphore mode so that each unit written is one event. Every plugin folder in <c>--plugin-dir</c>
+/// must be reported <c>Loaded</c> by the control socket, or the run fails: a figure "with RateAlert"
+/// that silently ran without it would be wrong.
+/// </remarks>
+/// <remarks>
 /// Microsoft.Extensions.Hosting.Systemd (10.0) sends READY=1 only when it believes systemd started
 /// the process: its parent's <c>/proc/PPID/comm</c> is <c>systemd</c> (newer versions also accept
 /// <c>SYSTEMD_EXEC_PID</c>). So the daemon is started by a shell run through a symlink named
@@ -34,6 +43,11 @@ internal static class DaemonCost
         }
 
         Directory.CreateDirectory(Path.Combine(o.RunDir, "etc"));
+        if (o.ConfigFile is not null)
+        {
+            File.Copy(o.ConfigFile, Path.Combine(o.RunDir, "etc", "efd-daemon.json"));
+        }
+
         string notifyPath = Path.Combine(o.RunDir, "notify.sock");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         notify.Bind(new UnixDomainSocketEndPoint(notifyPath));
@@ -60,7 +74,13 @@ internal static class DaemonCost
             fields["ready_ms"] = readyMs;
             string run = Path.Combine(o.RunDir, "run");
             pid = ReadInt(Path.Combine(run, "pid"));
+            Memory(pid, "ready", fields);
             int efd = ReadInt(Path.Combine(run, "efd"));
+            if (o.PluginDir is not null)
+            {
+                fields["plugins_loaded"] = PluginsLoaded(o.PluginDir, Path.Combine(run, "control.sock"));
+            }
+
             Placement.PinProcess(pid, Placement.ReaderCpu(o.Placement));
             int fd = BenchNative.GetFdOf(pid, efd);
             try
@@ -96,6 +116,12 @@ internal static class DaemonCost
 
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{{\"impl\":\"dotnet\",\"path\":\"daemon\",\"mode\":\"{o.Mode}\",\"placement\":\"{o.Placement}\"");
+        sb.Append(CultureInfo.InvariantCulture, $",\"config\":\"{(o.ConfigFile is null ? "defaults" : System.Text.Json.JsonEncodedText.Encode(Path.GetFullPath(o.ConfigFile)))}\"");
+        if (o.DaemonEnv is { Count: > 0 } env)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $",\"daemon_env\":\"{System.Text.Json.JsonEncodedText.Encode(string.Join(' ', env))}\"");
+        }
+
         foreach ((string k, double v) in fields)
         {
             sb.Append(CultureInfo.InvariantCulture, $",\"{k}\":{v:0.###}");
@@ -120,11 +146,19 @@ internal static class DaemonCost
             "--config-dir", Path.Combine(o.RunDir, "etc"),
             "--Module:Enabled=false",
             $"--Daemon:RunDirectory={Path.Combine(o.RunDir, "run")}",
-            $"--Daemon:PluginDirectories:0={Path.Combine(o.RunDir, "etc")}",
-            "--Logging:Journal=Off",
+            $"--Daemon:PluginDirectories:0={o.PluginDir ?? Path.Combine(o.RunDir, "etc")}",
+            $"--Daemon:PluginDirectories:1={Path.Combine(o.RunDir, "no-local-plugins")}",
+            // The packaged file's Journal=Auto picks the console here: INVOCATION_ID and JOURNAL_STREAM are removed below.
+            .. o.ConfigFile is null ? (string[])["--Logging:Journal=Off"] : [],
             .. extra])
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (string e in o.DaemonEnv ?? [])
+        {
+            int eq = e.IndexOf('=', StringComparison.Ordinal);
+            psi.Environment[e[..eq]] = e[(eq + 1)..];
         }
 
         psi.Environment["NOTIFY_SOCKET"] = notifyPath;
@@ -166,6 +200,7 @@ internal static class DaemonCost
         // Let start-up work finish (tiered JIT's background compile, the first GC) before counting.
         Thread.Sleep(1000);
         fields["rss_start_kib"] = Status(pid, "VmRSS:");
+        Memory(pid, "start", fields);
         (long ticks0, ContextSwitches switches0) = (CpuTicks(pid), ContextSwitches.Take(pid));
         Thread.Sleep(TimeSpan.FromSeconds(o.Seconds));
         (long ticks1, ContextSwitches switches1) = (CpuTicks(pid), ContextSwitches.Take(pid));
@@ -188,6 +223,43 @@ internal static class DaemonCost
         Thread.Sleep(500);
         fields["rss_after_events_kib"] = Status(pid, "VmRSS:");
         fields["rss_peak_kib"] = Status(pid, "VmHWM:");
+        Memory(pid, "after_events", fields);
+    }
+
+    /// <summary>
+    /// <c>/proc/PID/status</c> at one point: VmRSS, VmHWM (the peak so far) and VmRSS split into
+    /// anonymous (GC heap, native heap, stacks), file-backed (mapped assemblies and native libraries) and shared memory
+    /// (with W^X, the runtime's double-mapped JIT code and stubs, <c>memfd:doublemapper</c>), and the thread count.
+    /// </summary>
+    private static void Memory(int pid, string at, Dictionary<string, double> fields)
+    {
+        fields[$"vmrss_{at}_kib"] = Status(pid, "VmRSS:");
+        fields[$"vmhwm_{at}_kib"] = Status(pid, "VmHWM:");
+        fields[$"rss_anon_{at}_kib"] = Status(pid, "RssAnon:");
+        fields[$"rss_file_{at}_kib"] = Status(pid, "RssFile:");
+        fields[$"rss_shmem_{at}_kib"] = Status(pid, "RssShmem:");
+        fields[$"threads_{at}"] = Status(pid, "Threads:");
+    }
+
+    /// <summary>Returns how many plugins the daemon loaded; throws unless it reports every folder of <paramref name="pluginDir"/> as <c>Loaded</c>.</summary>
+    private static int PluginsLoaded(string pluginDir, string controlSocket)
+    {
+        var states = ControlStatus.Plugins(controlSocket);
+        string[] expected = [.. Directory.GetDirectories(pluginDir).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+        if (expected.Length == 0)
+        {
+            throw new InvalidOperationException($"--plugin-dir {pluginDir} holds no plugin folder");
+        }
+
+        foreach (string name in expected)
+        {
+            if (!states.TryGetValue(name, out (string? State, string? Reason) s) || s.State != "Loaded")
+            {
+                throw new InvalidOperationException($"plugin {name} is not loaded: state {s.State ?? "(not listed)"}, reason {s.Reason ?? "none"}");
+            }
+        }
+
+        return expected.Length;
     }
 
     private static void Through(BenchOptions o, int pid, int efd, string handler, Dictionary<string, double> fields)

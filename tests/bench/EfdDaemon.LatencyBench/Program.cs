@@ -3,24 +3,29 @@ using EfdDaemon.Bench;
 using EfdDaemon.LatencyBench;
 
 // efd-latency-bench PATH MODE [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR]
-//   PATH: dotnet (C's reader in C#), inproc (the daemon's host in this process), proto (a sketched
+//   PATH: dotnet (C's reader in C#), inproc (the daemon's host in this process, the no-op handler on
+//         the fast path), queued (the same, the handler on its queue), demoted (inproc beside a handler
+//         that overruns and leaves the fast path), proto (a sketched
 //         lock-free handoff, ProtoHandoff.cs, for comparison), xproc (the daemon
 //         in another process, reached through pidfd_getfd on its run files), plugin (the published
 //         daemon, --daemon, with BenchPlugin from --plugin-dir), serve (the daemon for xproc; until
-//         stdin closes), daemon (the published daemon's idle cost and start-up: MODE idle, log, exec)
+//         stdin closes), daemon (the published daemon's idle cost and start-up: MODE idle, log, exec;
+//         idle takes --config FILE as the daemon's efd-daemon.json, --plugin-dir DIR whose every plugin
+//         must load, and --daemon-env NAME=VALUE, repeatable, for the daemon's environment only)
 //   MODE: latency | counter | semaphore (as in tests/bench/c/efd_pingpong.c)
 // Prints one JSON object per run, with the same fields as the C baseline.
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|queued|demoted|proto|xproc|plugin|serve latency|counter|semaphore [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR] [--daemon PATH] [--plugin-dir DIR]");
+    Console.Error.WriteLine("usage: efd-latency-bench dotnet|inproc|queued|demoted|proto|xproc|plugin|serve|daemon latency|counter|semaphore|idle|log|exec [--placement unpinned|one|two] [--iters N] [--warmup N] [--seconds S] [--run-dir DIR] [--daemon PATH] [--plugin-dir DIR] [--config FILE] [--daemon-env NAME=VALUE]...");
     return 2;
 }
 
 return BenchRunner.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(string Path, string Mode, string Placement, int Iters, int Warmup, double Seconds, string RunDir, string? DaemonPath, string? PluginDir)
+internal sealed record BenchOptions(string Path, string Mode, string Placement, int Iters, int Warmup, double Seconds, string RunDir, string? DaemonPath, string? PluginDir,
+    string? ConfigFile = null, IReadOnlyList<string>? DaemonEnv = null)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -43,6 +48,8 @@ internal sealed record BenchOptions(string Path, string Mode, string Placement, 
                 "--run-dir" => o with { RunDir = v },
                 "--daemon" => o with { DaemonPath = v },
                 "--plugin-dir" => o with { PluginDir = v },
+                "--config" => o with { ConfigFile = v },
+                "--daemon-env" when v.IndexOf('=', StringComparison.Ordinal) > 0 => o with { DaemonEnv = [.. o.DaemonEnv ?? [], v] },
                 _ => null!,
             };
             if (o is null)
