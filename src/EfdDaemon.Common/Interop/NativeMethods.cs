@@ -7,7 +7,7 @@ namespace EfdDaemon.Interop;
 /// Tmds.LibC's <c>poll</c> does not preserve errno, so poll is imported here with
 /// <c>SetLastError</c>; Tmds.LibC has no pidfd wrappers, so <c>syscall</c> is imported the same way.
 /// Both leave errno where <see cref="Errno.Last"/> reads it, like Tmds.LibC's own imports.
-/// Tmds.LibC has no <c>getrusage</c> either.
+/// Tmds.LibC has no <c>getrusage</c> either, nor <c>clock_gettime</c> with a thread clock.
 /// </remarks>
 internal static unsafe partial class NativeMethods
 {
@@ -37,6 +37,18 @@ internal static unsafe partial class NativeMethods
         public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals;
         public long NVcsw, NIvcsw;
     }
+
+    public const int ClockThreadCpuTime = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime", SetLastError = true)]
+    public static partial int ClockGetTime(int clock, Timespec* ts);
 
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     public static partial int GetRusage(int who, Rusage* usage);

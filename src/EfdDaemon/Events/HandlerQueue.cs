@@ -71,6 +71,7 @@ internal sealed partial class HandlerQueue : IDisposable
     private bool _inline;
     private readonly long[] _overrunCalls = new long[OverrunLimit]; // reader thread only
     private int _overruns; // reader thread only
+    private bool _testNextCall; // reader thread only
     private long _holdingSince; // reader thread only
 
     /// <param name="handler">The handler.</param>

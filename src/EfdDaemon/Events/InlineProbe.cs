@@ -16,6 +16,9 @@ internal readonly record struct RuntimeMark(int Collections, long CompiledHere, 
     public bool MayHavePausedTheReaderSince(RuntimeMark before) => this != before;
 }
 
+/// <summary>The reader thread's CPU time and the times it gave up its CPU to wait.</summary>
+internal readonly record struct ThreadMark(long CpuNanoseconds, long VoluntarySwitches);
+
 /// <summary>
 /// The figures that tell whether a fast-path call that overran its budget was slowed by something
 /// other than the handler: the runtime (a collection, compiling code) or the scheduler (another task
@@ -33,6 +36,7 @@ internal sealed class InlineProbe
 
     private readonly Func<RuntimeMark> _runtime;
     private readonly Func<long> _switches;
+    private readonly Func<ThreadMark> _thread;
     private readonly long _intervalTicks;
     private bool _sampled;
     private long _sampledAt;
@@ -41,21 +45,27 @@ internal sealed class InlineProbe
     /// <param name="time">The clock whose timestamps <see cref="Refresh"/> receives.</param>
     /// <param name="runtime">Reads the runtime's counters; defaults to <see cref="GC.CollectionCount(int)"/> and <see cref="System.Runtime.JitInfo.GetCompiledMethodCount(bool)"/>.</param>
     /// <param name="switches">Reads the calling thread's involuntary context switches; defaults to <see cref="ThreadUsage.InvoluntarySwitches"/>.</param>
-    public InlineProbe(TimeProvider time, Func<RuntimeMark>? runtime = null, Func<long>? switches = null)
+    /// <param name="thread">Reads the calling thread's CPU time and voluntary switches, for a call timed after a long overrun; defaults to <see cref="ThreadUsage"/>.</param>
+    public InlineProbe(TimeProvider time, Func<RuntimeMark>? runtime = null, Func<long>? switches = null, Func<ThreadMark>? thread = null)
     {
         _runtime = runtime ?? (static () => new RuntimeMark(
             GC.CollectionCount(0),
             System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: true),
             System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)));
         _switches = switches ?? ThreadUsage.InvoluntarySwitches;
+        _thread = thread ?? (static () => new ThreadMark(ThreadUsage.CpuTimeNanoseconds(), ThreadUsage.VoluntarySwitches()));
         _intervalTicks = (long)(SampleInterval.TotalSeconds * time.TimestampFrequency);
 
         // Bound and compiled now, so that no call timed on the reader thread times that too.
         _ = _runtime();
         _ = _switches();
+        _ = _thread();
     }
 
     public RuntimeMark Runtime() => _runtime();
+
+    /// <summary>Reads the thread's CPU time and voluntary switches: two system calls, for the call after a long overrun only.</summary>
+    public ThreadMark Thread() => _thread();
 
     /// <summary>
     /// Samples the switches if the last sample is older than <see cref="SampleInterval"/> at

@@ -20,6 +20,8 @@ public sealed class FastPathTests : IDisposable
     private readonly List<IDisposable> _owned = [];
     private RuntimeMark _runtime = new(0, 0, 0);
     private long _switches;
+    private long _cpuNanoseconds;
+    private long _voluntarySwitches;
 
     public void Dispose()
     {
@@ -54,26 +56,63 @@ public sealed class FastPathTests : IDisposable
     public async Task ALongOverrunMovesTheHandlerToItsOwnQueueForGoodKeepingTheOrder()
     {
         int reader = Environment.CurrentManagedThreadId; // the test thread plays the reader; awaits below resume elsewhere
-        var handler = new InlineRecorder("Slow") { During = seq => seq == 5 ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero };
-        handler.Advance = d => _time.Advance(d);
+        var handler = new InlineRecorder("Slow") { During = seq => seq >= 5 ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero };
+        handler.Advance = d =>
+        {
+            _time.Advance(d);
+            _cpuNanoseconds += (long)d.TotalNanoseconds; // spinning: the thread's CPU clock runs too
+        };
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        PublishRange(dispatcher, 1, 5);
+        // Event 5 overruns long; event 6, timed on the thread's CPU clock, does again.
+        PublishRange(dispatcher, 1, 6);
 
         HandlerSnapshot afterOverrun = dispatcher.Snapshot().Single();
         Assert.False(afterOverrun.Inline);
         Assert.Equal(1, afterOverrun.Counters.InlineDemotions);
         FakeLogRecord left = Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 5010);
-        Assert.Contains("event 5", left.Message, StringComparison.Ordinal);
+        Assert.Contains("event 6", left.Message, StringComparison.Ordinal);
+        Assert.Contains("CPU clock", left.Message, StringComparison.Ordinal);
 
-        PublishRange(dispatcher, 6, 200);
+        PublishRange(dispatcher, 7, 200);
 
         await handler.WaitForAsync(200);
         Assert.Equal(Enumerable.Range(1, 200).Select(i => (ulong)i), handler.Calls.Select(c => c.Sequence));
-        Assert.All(handler.Calls.Take(5), c => Assert.Equal(reader, c.ThreadId));
-        Assert.All(handler.Calls.Skip(5), c => Assert.NotEqual(reader, c.ThreadId));
+        Assert.All(handler.Calls.Take(6), c => Assert.Equal(reader, c.ThreadId));
+        Assert.All(handler.Calls.Skip(6), c => Assert.NotEqual(reader, c.ThreadId));
         Assert.Equal(0, dispatcher.Dropped);
         Assert.False(dispatcher.Snapshot().Single().Inline);
+    }
+
+    [Fact]
+    public void ALongStallThatTheNextCallDoesNotRepeatIsTheMachines()
+    {
+        // 2 ms on the wall clock and none on the thread's: the hypervisor took the vCPU.
+        var handler = new InlineRecorder("Stolen") { During = seq => seq == 5 ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero };
+        handler.Advance = d => _time.Advance(d);
+        EventDispatcher dispatcher = Dispatcher(handler);
+
+        PublishRange(dispatcher, 1, 100);
+
+        Assert.True(dispatcher.Snapshot().Single().Inline);
+        Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == 5012 && r.Message.Contains("the call after a long overrun", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHandlerThatWaitsLeavesAtTheCallAfterItsFirstLongOverrun()
+    {
+        var handler = new InlineRecorder("Sleeper") { During = seq => seq >= 5 ? TimeSpan.FromMilliseconds(3) : TimeSpan.Zero };
+        handler.Advance = d =>
+        {
+            _time.Advance(d);
+            _voluntarySwitches++; // asleep: off the CPU by its own choice
+        };
+        EventDispatcher dispatcher = Dispatcher(handler);
+
+        PublishRange(dispatcher, 1, 6);
+
+        Assert.False(dispatcher.Snapshot().Single().Inline);
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 5010 && r.Message.Contains("waiting", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,21 +156,29 @@ public sealed class FastPathTests : IDisposable
     [Fact]
     public void CompilingOnAnotherThreadExcusesShortOverrunsButNotALongOne()
     {
+        bool spinning = false;
         var handler = new InlineRecorder("Tiering");
         handler.Advance = d =>
         {
             _time.Advance(d);
             _runtime = _runtime with { CompiledAnywhere = _runtime.CompiledAnywhere + 1 }; // the JIT tiering up elsewhere
+            if (spinning)
+            {
+                _cpuNanoseconds += (long)d.TotalNanoseconds;
+            }
         };
-        handler.During = seq => seq == 50 ? TimeSpan.FromMilliseconds(2) : seq > 1 ? Budget * 3 : TimeSpan.Zero;
+        handler.During = seq => seq >= 50 ? TimeSpan.FromMilliseconds(2) : seq > 1 ? Budget * 3 : TimeSpan.Zero;
         EventDispatcher dispatcher = Dispatcher(handler);
 
-        PublishRange(dispatcher, 1, 50 - 1);
+        PublishRange(dispatcher, 1, 49);
 
         Assert.True(dispatcher.Snapshot().Single().Inline); // 48 short overruns, each excused
         Publish(dispatcher, 50);
+        Assert.True(dispatcher.Snapshot().Single().Inline); // counted: the next call is a test
+        spinning = true; // and that call spins too
+        Publish(dispatcher, 51);
         Assert.False(dispatcher.Snapshot().Single().Inline);
-        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 5010 && r.Message.Contains("event 50", StringComparison.Ordinal));
+        Assert.Contains(_logs.GetSnapshot(), r => r.Id.Id == 5010 && r.Message.Contains("event 51", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -248,7 +295,7 @@ public sealed class FastPathTests : IDisposable
 
     private EventDispatcher Dispatcher(IEventHandler[] handlers, params (string Name, HandlerOptions Options)[] settings)
     {
-        var probe = new InlineProbe(_time, runtime: () => _runtime, switches: () => _switches);
+        var probe = new InlineProbe(_time, runtime: () => _runtime, switches: () => _switches, thread: () => new ThreadMark(_cpuNanoseconds, _voluntarySwitches));
         var options = settings.ToDictionary(s => s.Name, s => s.Options, StringComparer.OrdinalIgnoreCase);
         var dispatcher = new EventDispatcher(handlers, _time, new FakeLogger(_logs), options, probe: probe);
         _owned.AddRange(handlers.OfType<IDisposable>());
