@@ -80,15 +80,24 @@ internal static unsafe class Fd
         }
     }
 
+    /// <summary>
+    /// read and write through <c>syscall(2)</c>: glibc's own wrappers are thread-cancellation points,
+    /// which .NET never uses, and their enable/disable pair cost 5 % of the reader thread's time per
+    /// event in a perf profile of the saturated eventfd.
+    /// </summary>
     private readonly struct IoOp(int fd, byte* buffer, int length)
     {
         private readonly int _fd = fd;
         private readonly byte* _buffer = buffer;
         private readonly int _length = length;
 
-        public static long Read(ref IoOp op) => LibC.read(op._fd, op._buffer, (size_t)(ulong)op._length);
+        public static long Read(ref IoOp op) => NativeMethods.SysRead >= 0
+            ? NativeMethods.Syscall(NativeMethods.SysRead, op._fd, (long)op._buffer, op._length)
+            : LibC.read(op._fd, op._buffer, (size_t)(ulong)op._length);
 
-        public static long Write(ref IoOp op) => LibC.write(op._fd, op._buffer, (size_t)(ulong)op._length);
+        public static long Write(ref IoOp op) => NativeMethods.SysWrite >= 0
+            ? NativeMethods.Syscall(NativeMethods.SysWrite, op._fd, (long)op._buffer, op._length)
+            : LibC.write(op._fd, op._buffer, (size_t)(ulong)op._length);
     }
 
     private readonly struct OpenOp(byte* path, int flags)

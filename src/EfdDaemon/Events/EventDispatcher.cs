@@ -18,6 +18,7 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
     private readonly HandlerQueue[] _queues;
     private readonly ILogger _logger;
     private readonly int _queueLimit;
+    private readonly InlineProbe _probe;
     private Action _wakeReader = static () => { };
     private IEventSink? _tap;
 
@@ -38,6 +39,7 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
         InlineProbe? probe = null)
     {
         probe ??= new InlineProbe(timeProvider);
+        _probe = probe;
         _logger = logger;
         _queueLimit = queueLimit;
         var queues = new List<HandlerQueue>();
@@ -113,6 +115,7 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
 
     public void EndOfBatch()
     {
+        _probe.EndBatch();
         foreach (HandlerQueue q in _queues)
         {
             q.WakeIfPending();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace EfdDaemon.Events;
 
 /// <summary>
-/// Owns the daemon's eventfd and the reader thread: poll(stop, completion, eventfd, record device),
+/// Owns the daemon's eventfd and the reader thread: poll(completion and stop, eventfd, record device),
 /// then hand every record, or one <see cref="EventKind.Signal"/> per bare wake-up, to an <see cref="IEventSink"/>.
 /// </summary>
 /// <remarks>
@@ -22,10 +22,11 @@ internal sealed class EventfdSource : IDisposable
 {
     private const int RecordsPerRead = 64;
     private const int MaxReadsPerWake = 64;
-    private const int StopIndex = 0, WakeIndex = 1, CounterIndex = 2, DeviceIndex = 3;
+    // The completion doorbell also carries the stop request (_stopping): one descriptor fewer in
+    // every poll, which costs each descriptor a wait-queue entry added and removed per sleep.
+    private const int WakeIndex = 0, CounterIndex = 1, DeviceIndex = 2;
 
     private readonly FileDescriptor _eventfd;
-    private readonly FileDescriptor _stopFd;
     private readonly Doorbell _completion = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -40,6 +41,7 @@ internal sealed class EventfdSource : IDisposable
     private bool _waiting;
     private bool _running;
     private bool _heldBack;
+    private bool _stopping;
     private RereadPolicy _rereads;
 
     public EventfdSource(EventfdMode mode, TimeProvider timeProvider, ILogger logger, DeliveryCounters? counters = null)
@@ -52,7 +54,6 @@ internal sealed class EventfdSource : IDisposable
         _redeliveredLog = new BurstLog(timeProvider, b => Log.Redelivered(logger, b.Count, b.Describe()));
         _stallTimer = timeProvider.CreateTimer(static s => ((Doorbell)s!).Ring(), _completion, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _eventfd = Eventfd.Create(semaphore: mode == EventfdMode.Semaphore);
-        _stopFd = Eventfd.Create(semaphore: false);
         Log.EventfdCreated(logger, _eventfd.Number, mode);
     }
 
@@ -143,9 +144,11 @@ internal sealed class EventfdSource : IDisposable
             return;
         }
 
-        Eventfd.Write(_stopFd, 1);
+        Volatile.Write(ref _stopping, true);
+        _completion.Ring();
         _thread.Join();
         _thread = null;
+        Volatile.Write(ref _stopping, false);
     }
 
     /// <summary>
@@ -178,7 +181,6 @@ internal sealed class EventfdSource : IDisposable
         _redeliveredLog.Dispose();
         _device?.Dispose();
         _completion.Dispose();
-        _stopFd.Dispose();
         _eventfd.Dispose();
     }
 
@@ -207,8 +209,8 @@ internal sealed class EventfdSource : IDisposable
     {
         byte[] buffer = new byte[EfdLkmRecord.Size * RecordsPerRead];
         using var poller = _device is null
-            ? new Poller(_stopFd, _completion.Descriptor, _eventfd)
-            : new Poller(_stopFd, _completion.Descriptor, _eventfd, _device.Descriptor);
+            ? new Poller(_completion.Descriptor, _eventfd)
+            : new Poller(_completion.Descriptor, _eventfd, _device.Descriptor);
         bool deviceOk = _device is not null;
         bool blocked = false;
 
@@ -236,15 +238,14 @@ internal sealed class EventfdSource : IDisposable
             Volatile.Write(ref _waiting, true);
             poller.Wait(-1);
             Volatile.Write(ref _waiting, false);
-            Interlocked.Increment(ref _passes);
-            if (poller.IsReadable(StopIndex))
-            {
-                return;
-            }
-
+            Volatile.Write(ref _passes, _passes + 1);
             if (poller.IsReadable(WakeIndex))
             {
                 _completion.Clear();
+                if (Volatile.Read(ref _stopping))
+                {
+                    return;
+                }
             }
 
             if (poller.IsReadable(CounterIndex))
@@ -390,7 +391,7 @@ internal sealed class EventfdSource : IDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _passes);
+            Volatile.Write(ref _passes, _passes + 1);
             DateTimeOffset now = _time.GetUtcNow();
             for (int i = 0; i < records; i++)
             {

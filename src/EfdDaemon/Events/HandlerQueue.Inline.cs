@@ -42,11 +42,8 @@ internal sealed partial class HandlerQueue
         RuntimeMark before = _probe!.Runtime();
         bool testing = _testNextCall;
         ThreadMark threadBefore = testing ? _probe.Thread() : default;
-        long started = _time.GetTimestamp();
-        if (_probe.Refresh(started))
-        {
-            started = _time.GetTimestamp();
-        }
+        long started = _probe.CallStart();
+        _probe.Refresh(started);
 
         try
         {
@@ -61,10 +58,14 @@ internal sealed partial class HandlerQueue
         }
 
         long ended = _time.GetTimestamp();
+        _probe.CallEnded(ended);
         Counters.AddQueued();
         Counters.AddHandled();
         TimeSpan took = _time.GetElapsedTime(started, ended);
-        _duration?.Record(took.TotalSeconds, _tag);
+        if (_duration is { Enabled: true } duration)
+        {
+            duration.Record(took.TotalSeconds, _tag);
+        }
         if (testing)
         {
             _testNextCall = false;

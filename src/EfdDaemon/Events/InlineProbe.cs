@@ -37,7 +37,10 @@ internal sealed class InlineProbe
     private readonly Func<RuntimeMark> _runtime;
     private readonly Func<long> _switches;
     private readonly Func<ThreadMark> _thread;
+    private readonly TimeProvider _time;
     private readonly long _intervalTicks;
+    private bool _inBatch;
+    private long _lastCallEnded;
     private bool _sampled;
     private long _sampledAt;
     private long _switchesAt;
@@ -54,6 +57,7 @@ internal sealed class InlineProbe
             System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false)));
         _switches = switches ?? ThreadUsage.InvoluntarySwitches;
         _thread = thread ?? (static () => new ThreadMark(ThreadUsage.CpuTimeNanoseconds(), ThreadUsage.VoluntarySwitches()));
+        _time = time;
         _intervalTicks = (long)(SampleInterval.TotalSeconds * time.TimestampFrequency);
 
         // Bound and compiled now, so that no call timed on the reader thread times that too.
@@ -64,23 +68,38 @@ internal sealed class InlineProbe
 
     public RuntimeMark Runtime() => _runtime();
 
+    /// <summary>
+    /// Gets when a fast-path call begins: the end of the previous one in this batch of the reader's, or
+    /// now at the batch's first. So a call costs one clock read, not two; it is timed with the read
+    /// and dispatch of its event (well under a microsecond), which keeps the budget conservative.
+    /// </summary>
+    public long CallStart()
+    {
+        if (_inBatch)
+        {
+            return _lastCallEnded;
+        }
+
+        _inBatch = true;
+        return _time.GetTimestamp();
+    }
+
+    /// <summary>Notes that a fast-path call ended at <paramref name="ended"/>.</summary>
+    public void CallEnded(long ended) => _lastCallEnded = ended;
+
+    /// <summary>The reader ended a batch (it may sleep before the next): the next call reads the clock again.</summary>
+    public void EndBatch() => _inBatch = false;
+
     /// <summary>Reads the thread's CPU time and voluntary switches: two system calls, for the call after a long overrun only.</summary>
     public ThreadMark Thread() => _thread();
 
-    /// <summary>
-    /// Samples the switches if the last sample is older than <see cref="SampleInterval"/> at
-    /// <paramref name="now"/>; called as a call begins. Returns whether it sampled (a system call:
-    /// the caller reads its clock again so as not to time it).
-    /// </summary>
-    public bool Refresh(long now)
+    /// <summary>Samples the switches if the last sample is older than <see cref="SampleInterval"/> at <paramref name="now"/>; called as a call begins.</summary>
+    public void Refresh(long now)
     {
-        if (_sampled && now - _sampledAt < _intervalTicks)
+        if (!_sampled || now - _sampledAt >= _intervalTicks)
         {
-            return false;
+            Sample(now);
         }
-
-        Sample(now);
-        return true;
     }
 
     /// <summary>Tells whether the reader was preempted since the last sample; samples again.</summary>

@@ -64,6 +64,6 @@ internal sealed unsafe class Poller : IDisposable
         private readonly int _count = count;
         private readonly int _timeoutMs = timeoutMs;
 
-        public static long Poll(ref PollOp op) => NativeMethods.Poll(op._fds, (nuint)op._count, op._timeoutMs);
+        public static long Poll(ref PollOp op) => NativeMethods.PollNoCancel(op._fds, (nuint)op._count, op._timeoutMs);
     }
 }
