@@ -70,11 +70,27 @@ internal static class CheckConfigCommand
         throw CtlException.Failed($"cannot find efd-daemon (set {DaemonVariable}; looked for {InstalledDaemon} and {beside})");
     }
 
+    /// <summary>
+    /// Starts the daemon. ETXTBSY (the file is open for writing somewhere: an upgrade writing it, or
+    /// a process forked while it was being written that has not exec'd yet) passes within moments,
+    /// so it is retried for about 150 ms before it is reported.
+    /// </summary>
     private static Process Start(ProcessStartInfo start, string daemon, bool isRoot)
     {
+        const int TextFileBusy = 26;
         try
         {
-            return Process.Start(start) ?? throw CtlException.Failed($"cannot start {daemon}");
+            for (int attempt = 0, delayMs = 10; ; attempt++, delayMs *= 2)
+            {
+                try
+                {
+                    return Process.Start(start) ?? throw CtlException.Failed($"cannot start {daemon}");
+                }
+                catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 4)
+                {
+                    Thread.Sleep(delayMs);
+                }
+            }
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 13)
         {

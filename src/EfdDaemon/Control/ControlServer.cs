@@ -75,7 +75,19 @@ internal sealed class ControlServer(
             await _acceptLoop.ConfigureAwait(false);
         }
 
-        File.Delete(SocketPath);
+        // Only the socket this server bound: after a start that failed before it (a run directory
+        // that cannot be made), there is none, and its directory may not exist.
+        if (_listener is not null)
+        {
+            try
+            {
+                File.Delete(SocketPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The run directory went away meanwhile: nothing left to clean.
+            }
+        }
     }
 
     /// <summary>Feeds every listen client; runs on the reader thread and never blocks.</summary>

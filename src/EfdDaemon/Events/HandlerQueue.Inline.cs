@@ -88,7 +88,7 @@ internal sealed partial class HandlerQueue
         }
         else
         {
-            Log.InlineOverrunExcused(_logger, Name, took, sequence, Counters.Handled, budget, $"the call after a long overrun used {cpu} of CPU");
+            Log.InlineOverrunExcused(_logger, Name, took, sequence, Counters.Handled, budget, "the call after a long overrun kept within the budget on the thread's CPU clock");
         }
     }
 
