@@ -4,9 +4,11 @@
 #   tests/bench/run.sh            full run (≤ 10 min): artifacts/bench/results.md + results.json
 #   tests/bench/run.sh --smoke    seconds per measurement; asserts that each ran and gave numbers, and
 #                                 the saturation gates (below) on that one short run
-#   Saturation gates, full run and smoke alike (DESIGN.md, Figures): per placement, the daemon path
-#   (inproc: the bench's no-op IInlineEventHandler on the fast path, default Lossless policy) consumes ≥ 1× the C baseline's semaphore events/s and counter
-#   units/s of the same invocation (medians over runs), and its status reply counts 0 events dropped.
+#   Saturation gates (DESIGN.md, Figures): per placement, the daemon path (inproc: the bench's
+#   no-op IInlineEventHandler on the fast path, default Lossless policy) consumes ≥ 1× the C
+#   baseline's semaphore events/s and counter units/s of the same invocation (medians over runs) in
+#   the full run, ≥ 0.8× in --smoke (a regression floor: its windows are too short to judge 1×),
+#   and its status reply counts 0 events dropped in both.
 #   options: --runs N (full: 3), --out DIR (artifacts/bench), --no-build, --no-bdn
 #
 # Prints `PASS: bench <name>` / `FAIL: bench <name>: <reason>` / `SKIP: …` per measurement and
@@ -38,10 +40,15 @@ if [ $SMOKE = 1 ]; then
     # The gated pair (C and inproc, counter and semaphore) runs 5 times, interleaved, and is judged
     # on medians: one 0.3 s window on a shared 2-vCPU machine varies by ±40 % from run to run (C
     # itself spread 1.5-3.4 M units/s over 3 runs on two vCPUs at ba35f13).
+    # The rate gates there are a regression floor, 0.8x C: medians of five 0.3 s windows still
+    # moved 0.94-1.00x for unchanged code on a quiet machine (CI at 78cfc25), so only the full run,
+    # named in the README and run before a release, judges DESIGN.md's 1x. Drops stay 0 in both.
+    RATE_FLOOR=0.8
     RUNS=1; ITERS=2000; WARMUP=500; SECONDS_TPUT=0.3; IDLE_SECONDS=2; EVENTS_RSS=20000
     PLACEMENTS="unpinned one two"; LATENCY_PLACEMENTS="two"; MATRIX_RUNS=5
 else
     # Sized for ≤ 10 min in all on a quiet 2-vCPU machine (build included when incremental).
+    RATE_FLOOR=1
     ITERS=20000; WARMUP=2000; SECONDS_TPUT=0.5; IDLE_SECONDS=30; EVENTS_RSS=1000000
     # The gated pair runs twice more than the rest, for the same reason.
     PLACEMENTS="unpinned one two"; LATENCY_PLACEMENTS=$PLACEMENTS; MATRIX_RUNS=$((RUNS + 2))
@@ -253,7 +260,7 @@ fi
         "$(date -u +%Y-%m-%dT%H:%MZ)" "$RUNS" "tests/bench/run.sh$( [ $SMOKE = 1 ] && echo ' --smoke')"
 } >"$OUT/header.json"
 rm -f "$OUT/gates.txt"
-if python3 "$ROOT/tests/bench/report.py" "$RAW" "$OUT/header.json" "$OUT/results.md" "$OUT/results.json" "$OUT/gates.txt" 2>"$OUT/logs/report.err"; then
+if python3 "$ROOT/tests/bench/report.py" "$RAW" "$OUT/header.json" "$OUT/results.md" "$OUT/results.json" "$OUT/gates.txt" "$RATE_FLOOR" 2>"$OUT/logs/report.err"; then
     pass report
     [ $SMOKE = 1 ] || cat "$OUT/results.md" >&2
 else

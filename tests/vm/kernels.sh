@@ -80,13 +80,34 @@ add_backports() {
 	EOF
 }
 
-# newest_kver REGEX-FOR-KVER: highest kver such that linux-image-<kver> and linux-headers-<kver>
-# both exist in some configured suite.
+# has_candidate PACKAGE: true when apt can install it (a virtual name only referred to by others
+# has no candidate, yet `apt-cache show` succeeds on it).
+has_candidate() {
+	local c
+	c=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }')
+	[ -n "$c" ] && [ "$c" != "(none)" ]
+}
+
+# image_pkg KVER: the package that installs /boot/vmlinuz-KVER: linux-image-KVER, or, while
+# Debian's signed build of a new kernel lags its unsigned one (it did for 6.12.118 on
+# 2026-12-02: only linux-image-6.12.118+deb12-amd64-unsigned in bookworm-security),
+# linux-image-KVER-unsigned: the same kernel and modules, and the VMs do not use Secure Boot.
+image_pkg() {
+	local k=$1
+	if has_candidate "linux-image-$k"; then
+		echo "linux-image-$k"
+	elif has_candidate "linux-image-$k-unsigned"; then
+		echo "linux-image-$k-unsigned"
+	fi
+}
+
+# newest_kver REGEX-FOR-KVER: highest kver such that an image package (image_pkg) and
+# linux-headers-<kver> can both be installed from some configured suite.
 newest_kver() {
 	local re=$1 k
 	apt-cache search --names-only "^linux-headers-${re}\$" | awk '{ print $1 }' |
 		sed 's/^linux-headers-//' | sort -rV | while read -r k; do
-		if apt-cache show "linux-image-$k" >/dev/null 2>&1; then
+		if [ -n "$(image_pkg "$k")" ] && has_candidate "linux-headers-$k"; then
 			echo "$k"
 			break
 		fi
@@ -98,9 +119,11 @@ install_host_kernel() {
 	if [ -e "/boot/vmlinuz-$kver" ] && [ -e "/usr/src/linux-headers-$kver/Module.symvers" ]; then
 		return 0
 	fi
-	log "installing linux-image-$kver linux-headers-$kver"
+	local image
+	image=$(image_pkg "$kver")
+	log "installing $image linux-headers-$kver"
 	# By versioned name, from whatever suite has it: -t would drag the metapackage along.
-	"${APT[@]}" install "linux-image-$kver" "linux-headers-$kver" >&2
+	"${APT[@]}" install "$image" "linux-headers-$kver" >&2
 }
 
 in_chroot() { chroot "$CHROOT_7" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
