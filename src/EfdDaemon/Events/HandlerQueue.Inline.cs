@@ -33,7 +33,7 @@ internal sealed partial class HandlerQueue
     /// <summary>The calls over which <see cref="OverrunLimit"/> overruns are counted.</summary>
     public const int OverrunWindow = 1000;
 
-    /// <summary>Budgets past which one overrun ends the fast path, unless the reader was preempted.</summary>
+    /// <summary>Budgets past which a counted overrun makes the next call a test on the thread's CPU clock (1 ms at the default budget).</summary>
     public const int LongOverrun = 50;
 
     /// <summary>Calls the handler on the reader thread; the event is finished when the call returns. Reader thread only.</summary>
@@ -66,6 +66,7 @@ internal sealed partial class HandlerQueue
         {
             duration.Record(took.TotalSeconds, _tag);
         }
+
         if (testing)
         {
             _testNextCall = false;

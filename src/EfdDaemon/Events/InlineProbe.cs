@@ -20,15 +20,18 @@ internal readonly record struct RuntimeMark(int Collections, long CompiledHere, 
 internal readonly record struct ThreadMark(long CpuNanoseconds, long VoluntarySwitches);
 
 /// <summary>
-/// The figures that tell whether a fast-path call that overran its budget was slowed by something
-/// other than the handler: the runtime (a collection, compiling code) or the scheduler (another task
-/// took the reader's CPU). Read on the reader thread only.
+/// The reader thread's clock for fast-path calls (<see cref="CallStart"/>, <see cref="CallEnded"/>)
+/// and the figures that tell whether a call that overran its budget was slowed by something other
+/// than the handler: the runtime (a collection, compiling code), the scheduler (another task took
+/// the reader's CPU), the hypervisor (the next call, timed on the thread's CPU clock). Read on the
+/// reader thread only.
 /// </summary>
 /// <remarks>
-/// <see cref="Runtime"/> reads two runtime counters, cheap enough for every call. The reader's
+/// <see cref="Runtime"/> reads three runtime counters, cheap enough for every call. The reader's
 /// involuntary context switches cost a system call, so they are sampled at most once per
 /// <see cref="SampleInterval"/> as calls begin (<see cref="Refresh"/>) and once at each overrun
 /// (<see cref="Preempted"/>); an overrun is excused when they moved since that sample.
+/// <see cref="Thread"/> costs two system calls and is read only around the call after a long overrun.
 /// </remarks>
 internal sealed class InlineProbe
 {
