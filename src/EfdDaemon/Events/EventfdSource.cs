@@ -348,7 +348,7 @@ internal sealed class EventfdSource : IDisposable
     /// read per event, not a poll and a read; in counter mode one read takes it all, and reading
     /// again before sleeping takes what the writers added meanwhile without a wake-up (a writer that
     /// finds the reader asleep pays for waking it), while that pays (<see cref="RereadPolicy"/>).
-    /// Bounded by the handlers' room, and per wake so the stop eventfd is seen between batches.
+    /// Bounded by the handlers' room, and per wake so a stop request is seen between batches.
     /// Without a record device every read is one <see cref="EventKind.Signal"/> event; with one,
     /// the counter is only the doorbell.
     /// </summary>

@@ -98,31 +98,28 @@ internal sealed partial class HandlerQueue
                     _consumerWaiting = true;
                 }
 
-                if (wakeReader)
-                {
-                    wakeReader = false;
-                    _wakeReader();
-                }
-
-                if (restored)
-                {
-                    restored = false;
-                    Log.HandlerRestored(_logger, Name, Settings.Policy);
-                }
-
+                Notify();
                 _timeout.Idle();
                 _doorbell.Wait();
             }
         }
         finally
         {
+            Notify();
+        }
+
+        // Outside the gate: ring the reader, log a restore, each once.
+        void Notify()
+        {
             if (wakeReader)
             {
+                wakeReader = false;
                 _wakeReader();
             }
 
             if (restored)
             {
+                restored = false;
                 Log.HandlerRestored(_logger, Name, Settings.Policy);
             }
         }
