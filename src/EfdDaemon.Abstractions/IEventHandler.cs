@@ -26,6 +26,14 @@ public interface IEventHandler
     /// <remarks>The dispatcher queues only these; configuration (<c>Handlers:&lt;Name&gt;:Kinds</c>) may narrow or replace the set.</remarks>
     IReadOnlyCollection<EventKind>? Kinds => null;
 
+    /// <summary>Gets the names of registered kinds this handler wants besides <see cref="Kinds"/> (<c>usb.device</c>), or <see langword="null"/>.</summary>
+    /// <remarks>
+    /// A registered kind's number changes with every load of efd_lkm, so select it by name. A name
+    /// not registered yet is kept and matches once a module registers it. Ignored while
+    /// <see cref="Kinds"/> is <see langword="null"/> (every kind already).
+    /// </remarks>
+    IReadOnlyCollection<string>? RegisteredKinds => null;
+
     /// <summary>Handles one event.</summary>
     /// <param name="kernelEvent">The event. Its <see cref="KernelEvent.Payload"/> is valid only until the returned task completes: copy it to keep it.</param>
     /// <param name="cancellationToken">Cancelled when the handler's timeout elapses or the daemon stops.</param>

@@ -18,7 +18,7 @@ namespace EfdDaemon;
 /// its CPU to the scheduler or to a garbage collection is not held against the handler.</para>
 /// <para>An event is finished for this handler when <see cref="Handle"/> returns or throws; an
 /// exception is logged and counted, as for <see cref="IEventHandler.HandleAsync"/>. The payload is
-/// valid only during the call. Added in plugin API 1.2.</para>
+/// valid only during the call.</para>
 /// </remarks>
 public interface IInlineEventHandler : IEventHandler
 {

@@ -1,22 +1,18 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Text;
-
 namespace EfdDaemon;
 
 /// <summary>One event delivered to an <see cref="IEventHandler"/>: one efd_lkm record, or one bare eventfd wake-up.</summary>
 /// <remarks>
 /// The payload is borrowed from the daemon's buffers and is valid only until the handler's
-/// <see cref="IEventHandler.HandleAsync"/> task completes. The typed accessors read it in the
-/// record layout of <c>kernel/include/uapi/efd_lkm.h</c> (native endianness); each throws
-/// <see cref="InvalidOperationException"/> when called on an event of another kind.
+/// <see cref="IEventHandler.HandleAsync"/> task completes. Read it through the typed views
+/// (<see cref="TryGetNetdev"/>, …) for built-in kinds, or by field name (<see cref="TryGetField(ReadOnlySpan{char}, out FieldValue)"/>)
+/// for any kind with a <see cref="Format"/>; neither allocates.
 /// </remarks>
 public readonly struct KernelEvent
 {
     /// <summary>The size of the payload area of a record, in bytes.</summary>
     public const int MaxPayloadLength = 104;
 
-    /// <summary>Initializes a new event.</summary>
+    /// <summary>Initializes a new event; its <see cref="Format"/> is the built-in one for a built-in kind.</summary>
     /// <param name="sequence">The module's sequence number (1, 2, 3, … per module load; 0 for <see cref="EventKind.Signal"/>).</param>
     /// <param name="kind">The event kind.</param>
     /// <param name="count">1 for a record; the counter value read for <see cref="EventKind.Signal"/>.</param>
@@ -31,6 +27,7 @@ public readonly struct KernelEvent
         KernelTimestamp = kernelTimestamp;
         ReceivedAt = receivedAt;
         Payload = payload;
+        Format = BuiltInKinds.Get(kind);
     }
 
     /// <summary>Gets the module's sequence number; a gap between two events means the module dropped records. 0 for <see cref="EventKind.Signal"/>.</summary>
@@ -56,76 +53,123 @@ public readonly struct KernelEvent
     /// it (it crashed, was killed, or its shutdown timed out), so the module delivered it again. A
     /// handler whose action is not idempotent can check it; the event may have been handled before.
     /// </summary>
-    /// <remarks>Added in plugin API 1.1.</remarks>
     public bool Redelivered { get; init; }
 
-    /// <summary>Reads the payload of an <see cref="EventKind.Attached"/> event.</summary>
-    /// <returns>The process id and eventfd number the module attached to.</returns>
-    public (int Pid, int Fd) GetAttached()
+    /// <summary>
+    /// Gets what the payload holds: the built-in format for a built-in kind, the format the module
+    /// registered for a registered kind (<see cref="EventFormat.Name"/> is its name), or
+    /// <see langword="null"/> for an opaque kind (0x1000–0xFFFF) and a kind the daemon could not read.
+    /// </summary>
+    public EventFormat? Format { get; init; }
+
+    /// <summary>Gets the kind's name: <see cref="EventFormat.Name"/> when there is a format, else <see cref="EventKindNames.GetName(EventKind)"/>.</summary>
+    public string KindName => Format?.Name ?? EventKindNames.GetName(Kind);
+
+    /// <summary>Finds a payload field by name, without allocating.</summary>
+    /// <param name="name">The field's name, as <see cref="Format"/> lists it (<c>ifname</c>, <c>busnum</c>).</param>
+    /// <param name="value">The field's value, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> when the event has no format, the format has no such field, or the payload is too short to hold it.</returns>
+    public bool TryGetField(ReadOnlySpan<char> name, out FieldValue value)
     {
-        ReadOnlySpan<byte> p = PayloadOf(EventKind.Attached, 8);
-        return (ReadInt32(p, 0), ReadInt32(p, 4));
+        value = default;
+        return Format is { } format && format.TryGetField(name, out EventField? field) && TryGetField(field, out value);
     }
+
+    /// <summary>Reads a field looked up once in <see cref="Format"/>, without allocating.</summary>
+    /// <param name="field">A field of this event's <see cref="Format"/>.</param>
+    /// <param name="value">The field's value, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> when the payload is too short to hold the field.</returns>
+    public bool TryGetField(EventField field, out FieldValue value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ReadOnlySpan<byte> p = Payload.Span;
+        if (field.Offset + field.Size > p.Length)
+        {
+            value = default;
+            return false;
+        }
+
+        ReadOnlySpan<byte> bytes = p.Slice(field.Offset, field.Size);
+        value = field.Display == EventFieldDisplay.Address ? new FieldValue(field, bytes, AddressLength()) : new FieldValue(field, bytes);
+        return true;
+    }
+
+    /// <summary>Reads the payload of an <see cref="EventKind.Attached"/> event.</summary>
+    /// <param name="payload">The payload, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> for another kind or a short payload.</returns>
+    public bool TryGetAttached(out AttachedPayload payload) => Is(EventKind.Attached, AttachedPayload.Length, out payload, static p => new(p));
 
     /// <summary>Reads the payload of a <see cref="EventKind.Trigger"/> event.</summary>
-    /// <returns>The 1-based index of this event within its write, and the number of events the write asked for.</returns>
-    public (uint Index, uint Batch) GetTrigger()
-    {
-        ReadOnlySpan<byte> p = PayloadOf(EventKind.Trigger, 8);
-        return (ReadUInt32(p, 0), ReadUInt32(p, 4));
-    }
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetTrigger(out TriggerPayload payload) => Is(EventKind.Trigger, TriggerPayload.Length, out payload, static p => new(p));
 
     /// <summary>Reads the payload of a <see cref="EventKind.Netdev"/> event.</summary>
-    /// <returns>The interface name, its index, the notifier event (<c>NETDEV_UP</c> = 1, <c>NETDEV_DOWN</c> = 2, <c>NETDEV_CHANGE</c> = 4) and the interface flags (<c>IFF_*</c>).</returns>
-    public (string InterfaceName, uint InterfaceIndex, uint NetdevEvent, uint Flags) GetNetdev()
-    {
-        ReadOnlySpan<byte> p = PayloadOf(EventKind.Netdev, 28);
-        return (ReadCString(p[..16]), ReadUInt32(p, 16), ReadUInt32(p, 20), ReadUInt32(p, 24));
-    }
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetNetdev(out NetdevPayload payload) => Is(EventKind.Netdev, NetdevPayload.Length, out payload, static p => new(p));
 
     /// <summary>Reads the payload of a <see cref="EventKind.Module"/> event.</summary>
-    /// <returns>The module name and its state (<c>MODULE_STATE_LIVE</c> = 0, <c>COMING</c> = 1, <c>GOING</c> = 2).</returns>
-    public (string ModuleName, uint State) GetModule()
-    {
-        ReadOnlySpan<byte> p = PayloadOf(EventKind.Module, 60);
-        return (ReadCString(p[..56]), ReadUInt32(p, 56));
-    }
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetModule(out ModulePayload payload) => Is(EventKind.Module, ModulePayload.Length, out payload, static p => new(p));
 
     /// <summary>Reads the payload of a <see cref="EventKind.Tick"/> event.</summary>
-    /// <returns>The tick number, counted from 1 since the timer started.</returns>
-    public ulong GetTick()
-    {
-        ReadOnlySpan<byte> p = PayloadOf(EventKind.Tick, 8);
-        return MemoryMarshal.Read<ulong>(p);
-    }
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetTick(out TickPayload payload) => Is(EventKind.Tick, TickPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of an <see cref="EventKind.Input"/> event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetInput(out InputPayload payload) => Is(EventKind.Input, InputPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of a <see cref="EventKind.Power"/> event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetPower(out PowerPayload payload) => Is(EventKind.Power, PowerPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of an <see cref="EventKind.Ifaddr"/> event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetIfaddr(out IfaddrPayload payload) => Is(EventKind.Ifaddr, IfaddrPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of a <see cref="EventKind.Pm"/> event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetPm(out PmPayload payload) => Is(EventKind.Pm, PmPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of a <see cref="EventKind.Cpu"/> event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetCpu(out CpuPayload payload) => Is(EventKind.Cpu, CpuPayload.Length, out payload, static p => new(p));
+
+    /// <summary>Reads the payload of a <see cref="EventKind.KindChange"/> (<c>KIND</c>) event.</summary>
+    /// <inheritdoc cref="TryGetAttached" path="/param"/>
+    /// <inheritdoc cref="TryGetAttached" path="/returns"/>
+    public bool TryGetKindChange(out KindPayload payload) => Is(EventKind.KindChange, KindPayload.Length, out payload, static p => new(p));
 
     /// <inheritdoc />
-    public override string ToString() =>
-        $"{EventKindNames.GetName(Kind)} seq={Sequence} count={Count} len={Payload.Length}";
+    public override string ToString() => $"{KindName} seq={Sequence} count={Count} len={Payload.Length}";
 
-    private ReadOnlySpan<byte> PayloadOf(EventKind expected, int minLength)
+    private delegate T ViewFactory<T>(ReadOnlySpan<byte> payload)
+        where T : allows ref struct;
+
+    private bool Is<T>(EventKind kind, int length, out T view, ViewFactory<T> create)
+        where T : allows ref struct
     {
-        if (Kind != expected)
-        {
-            throw new InvalidOperationException($"The event is {EventKindNames.GetName(Kind)}, not {EventKindNames.GetName(expected)}.");
-        }
-
         ReadOnlySpan<byte> p = Payload.Span;
-        if (p.Length < minLength)
+        if (Kind != kind || p.Length < length)
         {
-            throw new InvalidOperationException($"The {EventKindNames.GetName(expected)} payload has {p.Length} bytes; at least {minLength} are needed.");
+            view = default!;
+            return false;
         }
 
-        return p;
+        view = create(p);
+        return true;
     }
 
-    private static int ReadInt32(ReadOnlySpan<byte> p, int offset) => MemoryMarshal.Read<int>(p[offset..]);
-
-    private static uint ReadUInt32(ReadOnlySpan<byte> p, int offset) => MemoryMarshal.Read<uint>(p[offset..]);
-
-    private static string ReadCString(ReadOnlySpan<byte> p)
-    {
-        int end = p.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? p : p[..end]);
-    }
+    // IFADDR's addr is 4 or 16 bytes as its family says; the only Address field so far.
+    private int AddressLength() =>
+        TryGetIfaddr(out IfaddrPayload a) ? (a.Family == IfaddrFamily.Inet ? 4 : 16) : 0;
 }

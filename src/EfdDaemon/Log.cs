@@ -144,6 +144,18 @@ internal static partial class Log
     [LoggerMessage(3003, LogLevel.Warning, "{Module} is already loaded with ring_size {Actual}; Module:RingSize {Configured} applies only when the module is loaded again (rmmod {Module}, then restart efd-daemon)")]
     public static partial void ModuleRingSizeKept(ILogger logger, string module, long actual, int configured);
 
+    [LoggerMessage(3010, LogLevel.Information, "Kind {Kind} is number {KindId} (registered {Registered}): {Fields}")]
+    public static partial void KindFound(ILogger logger, string kind, uint kindId, int registered, string fields);
+
+    [LoggerMessage(3011, LogLevel.Information, "Kind {Kind} ({KindId}) was unregistered: its owner unloaded or gave it up; records already read keep its format")]
+    public static partial void KindLeft(ILogger logger, string kind, uint kindId);
+
+    [LoggerMessage(3012, LogLevel.Warning, "Kind {KindId} in {Directory} cannot be read ({Problem}): its events show their payload in hexadecimal")]
+    public static partial void KindUnreadable(ILogger logger, uint kindId, string directory, string problem);
+
+    [LoggerMessage(3013, LogLevel.Warning, "{Where} names kind {Kind}, which no module has registered yet: it matches once a module registers it{Suggestion}")]
+    public static partial void KindNotRegisteredYet(ILogger logger, string where, string kind, string suggestion);
+
     // Control socket: 6xxx.
     [LoggerMessage(6000, LogLevel.Information, "Control socket listening on {SocketPath}")]
     public static partial void ControlListening(ILogger logger, string socketPath);

@@ -11,6 +11,11 @@ public sealed class EventKindNamesTests
     [InlineData("0x1000", (EventKind)0x1000)]
     [InlineData("USER_0x1abc", (EventKind)0x1abc)]
     [InlineData("65535", EventKind.UserLast)]
+    [InlineData("0x10000", EventKind.RegisteredFirst)]
+    [InlineData("REGISTERED_0x10001", (EventKind)0x10001)]
+    [InlineData("KIND", EventKind.KindChange)]
+    [InlineData("input", EventKind.Input)]
+    [InlineData("11", EventKind.KindChange)]
     public void ParsesNamesAndNumbers(string text, EventKind expected)
     {
         Assert.True(EventKindNames.TryParse(text, out EventKind kind));
@@ -21,12 +26,12 @@ public sealed class EventKindNamesTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("BOGUS")]
-    [InlineData("6")]
+    [InlineData("12")]
     [InlineData("0xfff")]
-    [InlineData("0x10000")]
+    [InlineData("usb.device")]
     [InlineData("-1")]
     [InlineData("USER_")]
-    public void RejectsWhatIsNeitherBuiltInNorUserRange(string? text)
+    public void RejectsWhatIsNeitherBuiltInNorANumberInARange(string? text)
     {
         Assert.False(EventKindNames.TryParse(text, out _));
     }
@@ -35,6 +40,8 @@ public sealed class EventKindNamesTests
     [InlineData(EventKind.Attached, "ATTACHED")]
     [InlineData((EventKind)0x1234, "USER_0x1234")]
     [InlineData((EventKind)77, "UNKNOWN_77")]
+    [InlineData((EventKind)0x10002, "REGISTERED_0x10002")]
+    [InlineData(EventKind.Pm, "PM")]
     public void NamesRoundTrip(EventKind kind, string name)
     {
         Assert.Equal(name, EventKindNames.GetName(kind));

@@ -44,9 +44,9 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void ApiVersionIsTheAssemblyVersionWithMajorOne()
+    public void ApiVersionIsTheAssemblyVersionWithMajorTwo()
     {
-        Assert.Equal(1, EfdApi.Version.Major);
+        Assert.Equal(2, EfdApi.Version.Major);
         Assert.Equal(typeof(EfdApi).Assembly.GetName().Version, EfdApi.Version);
     }
 }

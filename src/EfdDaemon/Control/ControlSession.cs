@@ -143,19 +143,13 @@ internal sealed class ControlSession(
         KindFilter kinds = KindFilter.All;
         if (request?.Kinds is { } names)
         {
-            var list = new List<EventKind>(names.Count);
-            foreach (string name in names)
+            string? problem = null;
+            kinds = KindFilter.Parse(names, e => problem ??= e);
+            if (problem is not null)
             {
-                if (!EventKindNames.TryParse(name, out EventKind kind))
-                {
-                    await ReplyAsync(stream, ControlReply.Failure($"unknown kind '{name}'"), session).ConfigureAwait(false);
-                    return true;
-                }
-
-                list.Add(kind);
+                await ReplyAsync(stream, ControlReply.Failure(problem), session).ConfigureAwait(false);
+                return true;
             }
-
-            kinds = KindFilter.From(list);
         }
 
         switch (request?.Cmd)

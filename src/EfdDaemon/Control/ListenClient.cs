@@ -31,7 +31,7 @@ internal sealed class ListenClient
     /// <summary>Called on the reader thread: never blocks.</summary>
     public void Offer(in EventRecord record)
     {
-        if (_kinds.Contains(record.Kind) && !_channel.Writer.TryWrite(record))
+        if (_kinds.Contains(record.Kind, record.Format) && !_channel.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref _skipped);
             _counters?.AddListenerSkipped(1);

@@ -69,7 +69,7 @@ internal sealed class StatusReport(
 
     private static HandlerReport Handler(HandlerSnapshot h) => new(
         h.Name,
-        h.Settings.Kinds.Kinds?.Select(EventKindNames.GetName).ToList(),
+        h.Settings.Kinds.Kinds?.Select(EventKindNames.GetName).Concat(h.Settings.Kinds.Names).ToList(),
         h.Settings.Enabled,
         h.Settings.QueueCapacity,
         h.QueueLength,

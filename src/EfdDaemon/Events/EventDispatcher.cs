@@ -233,8 +233,7 @@ internal sealed class EventDispatcher : IEventSink, IDeliveryFlow, IDisposable
         }
     }
 
-    internal static string DescribeKinds(KindFilter kinds) =>
-        kinds.Kinds is null ? "*" : string.Join(',', kinds.Kinds.Select(EventKindNames.GetName));
+    internal static string DescribeKinds(KindFilter kinds) => kinds.ToString();
 
     private void WakeReader() => _wakeReader();
 }

@@ -13,21 +13,26 @@ internal struct EventRecord
     public DateTimeOffset ReceivedAt;
     public int PayloadLength;
     public bool Redelivered;
+
+    /// <summary>The kind's format, from the reader's <see cref="Kernel.KindCatalog"/>; null for an opaque or unreadable kind.</summary>
+    public EventFormat? Format;
     public RecordPayload Payload;
 
     public static EventRecord FromSignal(ulong count, DateTimeOffset receivedAt) => new()
     {
         Kind = EventKind.Signal,
+        Format = BuiltInKinds.Get(EventKind.Signal),
         Count = count,
         ReceivedAt = receivedAt,
     };
 
-    public static EventRecord FromKernel(in EfdLkmRecord record, DateTimeOffset receivedAt)
+    public static EventRecord FromKernel(in EfdLkmRecord record, DateTimeOffset receivedAt, EventFormat? format)
     {
         var r = new EventRecord
         {
             Sequence = record.Seq,
             Kind = (EventKind)record.Kind,
+            Format = format,
             Count = 1,
             KernelTimestamp = record.TsNs,
             ReceivedAt = receivedAt,
@@ -43,7 +48,7 @@ internal struct EventRecord
     {
         ReadOnlySpan<byte> payload = Payload;
         payload[..PayloadLength].CopyTo(buffer);
-        return new KernelEvent(Sequence, Kind, Count, KernelTimestamp, ReceivedAt, buffer.AsMemory(0, PayloadLength)) { Redelivered = Redelivered };
+        return new KernelEvent(Sequence, Kind, Count, KernelTimestamp, ReceivedAt, buffer.AsMemory(0, PayloadLength)) { Redelivered = Redelivered, Format = Format };
     }
 }
 

@@ -43,6 +43,7 @@ internal sealed class EventfdSource : IDisposable
     private bool _heldBack;
     private bool _stopping;
     private RereadPolicy _rereads;
+    private KindCatalog? _kinds;
 
     public EventfdSource(EventfdMode mode, TimeProvider timeProvider, ILogger logger, DeliveryCounters? counters = null)
     {
@@ -82,8 +83,10 @@ internal sealed class EventfdSource : IDisposable
     /// <param name="acknowledged">Opt into acknowledged delivery.</param>
     /// <param name="ringSize">The module's <c>ring_size</c>.</param>
     /// <param name="committed">The module's <c>committed</c> before the open: a first record past it means records were overwritten meanwhile.</param>
-    public void OpenRecordDevice(string devicePath, bool acknowledged = false, long ringSize = ModuleOptions.DefaultRingSize, ulong committed = 0)
+    /// <param name="kinds">Where records' formats come from; without it, only built-in kinds have one.</param>
+    public void OpenRecordDevice(string devicePath, bool acknowledged = false, long ringSize = ModuleOptions.DefaultRingSize, ulong committed = 0, KindCatalog? kinds = null)
     {
+        _kinds = kinds;
         _device = RecordDevice.Open(devicePath, acknowledged, ringSize, committed);
         _lastSequence = committed;
         Log.RecordDeviceOpened(_logger, devicePath);
@@ -398,7 +401,7 @@ internal sealed class EventfdSource : IDisposable
                 var raw = EfdLkmRecord.Read(buffer.AsSpan(i * EfdLkmRecord.Size, EfdLkmRecord.Size));
                 NoteSequence(in raw);
                 device.NoteDelivered(raw.Seq);
-                var record = EventRecord.FromKernel(in raw, now);
+                var record = EventRecord.FromKernel(in raw, now, FormatOf(in raw));
                 sink.Publish(in record);
             }
 
@@ -409,6 +412,23 @@ internal sealed class EventfdSource : IDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>The record's format; a KIND record first makes the catalogue read sysfs again, for the records after it.</summary>
+    private EventFormat? FormatOf(in EfdLkmRecord raw)
+    {
+        var kind = (EventKind)raw.Kind;
+        if (_kinds is null)
+        {
+            return BuiltInKinds.Get(kind);
+        }
+
+        if (kind == EventKind.KindChange)
+        {
+            _kinds.Refresh();
+        }
+
+        return _kinds.Find(kind);
     }
 
     private void NoteSequence(in EfdLkmRecord raw)
@@ -426,6 +446,12 @@ internal sealed class EventfdSource : IDisposable
             long missing = (long)(seq - _lastSequence - 1);
             _counters.AddKernelLost(missing);
             _gapLog.Add(_lastSequence + 1, seq - 1, missing);
+            _kinds?.MarkStale();
+        }
+        else if (seq <= _lastSequence && _lastSequence != 0)
+        {
+            // efd_lkm was loaded again: registered kinds are numbered afresh.
+            _kinds?.Refresh();
         }
 
         _lastSequence = seq;

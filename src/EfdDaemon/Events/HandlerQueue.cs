@@ -171,7 +171,7 @@ internal sealed partial class HandlerQueue : IDisposable
     public bool Offer(in EventRecord record)
     {
         HandlerSettings settings = Volatile.Read(ref _settings);
-        if (!settings.Enabled || !settings.Kinds.Contains(record.Kind))
+        if (!settings.Enabled || !settings.Kinds.Contains(record.Kind, record.Format))
         {
             return false;
         }

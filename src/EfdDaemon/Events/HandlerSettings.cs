@@ -30,17 +30,23 @@ internal sealed record HandlerSettings(bool Enabled, KindFilter Kinds, int Queue
         && Timeout == other.Timeout && Policy == other.Policy && MaxStall == other.MaxStall && InlineBudget == other.InlineBudget;
 
     public static HandlerSettings Default(IEventHandler handler) =>
-        new(true, KindFilter.From(handler.Kinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy, DefaultMaxStall, DefaultInlineBudget);
+        new(true, KindFilter.From(handler.Kinds, handler.RegisteredKinds), DefaultQueueCapacity, DefaultTimeout, DefaultPolicy, DefaultMaxStall, DefaultInlineBudget);
 }
 
-/// <summary>A set of event kinds as a bitmap over 0–0xFFFF, or "every kind"; lookups never allocate.</summary>
+/// <summary>
+/// A set of event kinds, or "every kind": numbers (a bitmap over 0–0xFFFF, a set above) and names of
+/// registered kinds, which match through the event's format, so a name configured before its
+/// module registers it matches from the moment it does. Lookups never allocate.
+/// </summary>
 internal sealed class KindFilter
 {
-    public static readonly KindFilter All = new(null);
+    public static readonly KindFilter All = new(null, null);
 
     private readonly ulong[]? _bits;
+    private readonly HashSet<uint>? _registered;
+    private readonly HashSet<string>? _names;
 
-    private KindFilter(IReadOnlyCollection<EventKind>? kinds)
+    private KindFilter(IReadOnlyCollection<EventKind>? kinds, IReadOnlyCollection<string>? names)
     {
         if (kinds is null)
         {
@@ -55,17 +61,74 @@ internal sealed class KindFilter
             {
                 _bits[(uint)kind >> 6] |= 1UL << (int)((uint)kind & 63);
             }
+            else
+            {
+                (_registered ??= []).Add((uint)kind);
+            }
+        }
+
+        if (names is { Count: > 0 })
+        {
+            Names = [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            _names = new HashSet<string>(Names, StringComparer.Ordinal);
         }
     }
 
-    /// <summary>Gets the kinds in the set, or <see langword="null"/> for every kind.</summary>
+    /// <summary>Gets the kinds in the set by number, or <see langword="null"/> for every kind.</summary>
     public IReadOnlyList<EventKind>? Kinds { get; }
 
-    public static KindFilter From(IReadOnlyCollection<EventKind>? kinds) => kinds is null ? All : new KindFilter(kinds);
+    /// <summary>Gets the names of registered kinds in the set.</summary>
+    public IReadOnlyList<string> Names { get; } = [];
+
+    public static KindFilter From(IReadOnlyCollection<EventKind>? kinds, IReadOnlyCollection<string>? names = null) =>
+        kinds is null ? All : new KindFilter(kinds, names);
+
+    /// <summary>Reads configured kinds: built-in names, <c>USER_0x1234</c>, numbers, and names of registered kinds (<c>usb.device</c>).</summary>
+    /// <param name="texts">The configured entries.</param>
+    /// <param name="error">Called with a message per entry that is none of these.</param>
+    public static KindFilter Parse(IEnumerable<string> texts, Action<string> error)
+    {
+        var kinds = new List<EventKind>();
+        var names = new List<string>();
+        foreach (string text in texts)
+        {
+            if (EventKindNames.TryParse(text, out EventKind kind))
+            {
+                kinds.Add(kind);
+            }
+            else if (EventFormat.IsValidRegisteredName(text?.Trim()))
+            {
+                names.Add(text!.Trim());
+            }
+            else
+            {
+                error($"'{text}' is not an event kind (a name such as NETDEV or usb.device, USER_0x1234, or a number from 0x1000)");
+            }
+        }
+
+        return new KindFilter(kinds, names);
+    }
 
     public bool SetEquals(KindFilter other) =>
-        Kinds is null ? other.Kinds is null : other.Kinds is not null && Kinds.SequenceEqual(other.Kinds);
+        Kinds is null ? other.Kinds is null : other.Kinds is not null && Kinds.SequenceEqual(other.Kinds) && Names.SequenceEqual(other.Names);
 
-    public bool Contains(EventKind kind) =>
-        _bits is null || ((uint)kind <= 0xFFFF && (_bits[(uint)kind >> 6] & (1UL << (int)((uint)kind & 63))) != 0);
+    /// <summary>Tells whether an event of <paramref name="kind"/> with <paramref name="format"/> is in the set.</summary>
+    public bool Contains(EventKind kind, EventFormat? format)
+    {
+        if (_bits is null)
+        {
+            return true;
+        }
+
+        if ((uint)kind <= 0xFFFF)
+        {
+            return (_bits[(uint)kind >> 6] & (1UL << (int)((uint)kind & 63))) != 0;
+        }
+
+        return (_registered?.Contains((uint)kind) ?? false) || (_names is not null && format is not null && _names.Contains(format.Name));
+    }
+
+    /// <summary>The set as text: <c>*</c>, or its names (<c>NETDEV,TRIGGER,usb.device</c>).</summary>
+    public override string ToString() =>
+        Kinds is null ? "*" : string.Join(',', Kinds.Select(EventKindNames.GetName).Concat(Names));
 }

@@ -46,13 +46,7 @@ internal static class HandlerSettingsReader
                     $"{where}:QueueCapacity: {options.QueueCapacity} is more than half of Module:RingSize ({limit} of {limit * 2}); the reader never holds more than half the ring unfinished, so use at most {limit} or raise Module:RingSize."));
             }
 
-            foreach (string kind in options.Kinds ?? [])
-            {
-                if (!EventKindNames.TryParse(kind, out _))
-                {
-                    problems.Add($"{where}:Kinds: '{kind}' is not an event kind (a name such as TRIGGER, USER_0x1234, or a number 0x1000-0xFFFF).");
-                }
-            }
+            _ = KindFilter.Parse(options.Kinds ?? [], e => problems.Add($"{where}:Kinds: {e}."));
 
             result[section.Key] = options;
         }
@@ -95,8 +89,8 @@ internal static class HandlerSettingsReader
         }
 
         KindFilter kinds = o.Kinds is { } names
-            ? KindFilter.From(names.Select(n => EventKindNames.TryParse(n, out EventKind k) ? k : throw new ArgumentException($"'{n}' is not an event kind.", nameof(settings))).ToArray())
-            : KindFilter.From(handler.Kinds);
+            ? KindFilter.Parse(names, e => throw new ArgumentException(e, nameof(settings)))
+            : KindFilter.From(handler.Kinds, handler.RegisteredKinds);
         return new HandlerSettings(o.Enabled, kinds, o.QueueCapacity ?? defaultCapacity, o.Timeout, o.FullQueuePolicy, o.MaxStall, o.InlineBudget);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EfdDaemon.Configuration;
+using EfdDaemon.Events;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
     private readonly Lock _lock = new();
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Dictionary<EventKind, long> _suppressed = [];
+    private readonly Dictionary<EventKind, (string Name, long Count)> _suppressed = [];
     private readonly ITimer _flushTimer;
     private int _threshold;
     private long _second = long.MinValue;
@@ -49,14 +50,7 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
 
             if (++_countThisSecond <= _threshold)
             {
-                if (kernelEvent.Redelivered)
-                {
-                    Log.RedeliveredEvent(_logger, EventKindNames.GetName(kernelEvent.Kind), kernelEvent.Sequence, kernelEvent.Count, 1, Describe(kernelEvent));
-                }
-                else
-                {
-                    Log.Event(_logger, EventKindNames.GetName(kernelEvent.Kind), kernelEvent.Sequence, kernelEvent.Count, Describe(kernelEvent));
-                }
+                LogEvent(kernelEvent);
 
                 return ValueTask.CompletedTask;
             }
@@ -67,10 +61,26 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
                 _flushTimer.Change(untilNextSecond, Timeout.InfiniteTimeSpan);
             }
 
-            _suppressed[kernelEvent.Kind] = _suppressed.GetValueOrDefault(kernelEvent.Kind) + 1;
+            _suppressed[kernelEvent.Kind] = (kernelEvent.KindName, _suppressed.GetValueOrDefault(kernelEvent.Kind).Count + 1);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>One entry per event; its fields ride a scope, so the journal gets EFD_F_&lt;NAME&gt; for each (Events/EventFields.cs).</summary>
+    private void LogEvent(in KernelEvent e)
+    {
+        var fields = new List<KeyValuePair<string, object>>(8);
+        EventFields.AddProperties(in e, fields);
+        using IDisposable? scope = fields.Count > 0 ? _logger.BeginScope(fields) : null;
+        if (e.Redelivered)
+        {
+            Log.RedeliveredEvent(_logger, e.KindName, e.Sequence, e.Count, 1, EventFields.Describe(in e));
+        }
+        else
+        {
+            Log.Event(_logger, e.KindName, e.Sequence, e.Count, EventFields.Describe(in e));
+        }
     }
 
     public IReadOnlyList<string> Validate(IConfiguration configuration)
@@ -94,28 +104,6 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
         Flush();
     }
 
-    internal static string Describe(in KernelEvent e)
-    {
-        CultureInfo c = CultureInfo.InvariantCulture;
-        return e.Kind switch
-        {
-            EventKind.Signal => string.Create(c, $"signal count={e.Count}"),
-            EventKind.Attached when e.Payload.Length >= 8 => string.Create(c, $"attached pid={e.GetAttached().Pid} fd={e.GetAttached().Fd}"),
-            EventKind.Trigger when e.Payload.Length >= 8 => string.Create(c, $"trigger {e.GetTrigger().Index}/{e.GetTrigger().Batch}"),
-            EventKind.Netdev when e.Payload.Length >= 28 => DescribeNetdev(e),
-            EventKind.Module when e.Payload.Length >= 60 => string.Create(c, $"module {e.GetModule().ModuleName} state={e.GetModule().State}"),
-            EventKind.Tick when e.Payload.Length >= 8 => string.Create(c, $"tick {e.GetTick()}"),
-            _ => string.Create(c, $"payload {Convert.ToHexString(e.Payload.Span)}"),
-        };
-    }
-
-    private static string DescribeNetdev(in KernelEvent e)
-    {
-        (string name, uint index, uint ev, uint flags) = e.GetNetdev();
-        string what = ev switch { 1 => "UP", 2 => "DOWN", 4 => "CHANGE", _ => ev.ToString(CultureInfo.InvariantCulture) };
-        return string.Create(CultureInfo.InvariantCulture, $"netdev {name} ifindex={index} {what} flags=0x{flags:x}");
-    }
-
     private void Flush()
     {
         lock (_lock)
@@ -132,9 +120,9 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
         }
 
         DateTimeOffset since = DateTimeOffset.FromUnixTimeSeconds(_second);
-        foreach ((EventKind kind, long count) in _suppressed.OrderBy(p => p.Key))
+        foreach ((EventKind _, (string name, long count)) in _suppressed.OrderBy(p => p.Key))
         {
-            Log.EventSummary(_logger, EventKindNames.GetName(kind), count, since, _threshold);
+            Log.EventSummary(_logger, name, count, since, _threshold);
         }
 
         _suppressed.Clear();

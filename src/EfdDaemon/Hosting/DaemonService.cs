@@ -18,6 +18,7 @@ internal sealed class DaemonService(
     EventfdSource source,
     EventDispatcher dispatcher,
     IKernelModuleLoader moduleLoader,
+    KindCatalog kinds,
     EfdMetrics metrics,
     IOptions<DaemonOptions> daemonOptions,
     IOptions<ModuleOptions> moduleOptions,
@@ -99,7 +100,8 @@ internal sealed class DaemonService(
         bool acknowledged = figures.AbiVersion >= EfdLkmRecord.AbiVersion;
         try
         {
-            source.OpenRecordDevice(devicePath, acknowledged, figures.RingSize ?? moduleOptions.Value.RingSize, (ulong)Math.Max(0, figures.Committed ?? 0));
+            kinds.Refresh();
+            source.OpenRecordDevice(devicePath, acknowledged, figures.RingSize ?? moduleOptions.Value.RingSize, (ulong)Math.Max(0, figures.Committed ?? 0), kinds);
         }
         catch (ErrnoException ex) when (ex.Errno == Errno.EBUSY)
         {

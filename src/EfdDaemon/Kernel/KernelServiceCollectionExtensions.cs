@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace EfdDaemon.Kernel;
 
-/// <summary>Registers <c>Module</c> and the modprobe helper; tests replace <see cref="IKernelModuleLoader"/> before or after this call.</summary>
+/// <summary>Registers <c>Module</c>, the modprobe helper and the kind catalogue; tests replace <see cref="IKernelModuleLoader"/> before or after this call.</summary>
 internal static class KernelServiceCollectionExtensions
 {
     public static IServiceCollection AddEfdKernelModule(this IServiceCollection services, IConfiguration configuration)
@@ -16,6 +16,9 @@ internal static class KernelServiceCollectionExtensions
         services.TryAddSingleton<IKernelModuleLoader>(sp => new KernelModuleLoader(
             sp.GetRequiredService<IOptions<ModuleOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<KernelModuleLoader>()));
+        services.TryAddSingleton(sp => new KindCatalog(
+            sp.GetRequiredService<IOptions<ModuleOptions>>().Value.SysfsPath,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<KindCatalog>()));
         return services;
     }
 }

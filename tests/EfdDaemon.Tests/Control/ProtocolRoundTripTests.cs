@@ -104,7 +104,7 @@ public sealed class ProtocolRoundTripTests
     {
         var raw = new EfdLkmRecord { Seq = 12, TsNs = 99, Kind = kind, Len = (ushort)payload.Length };
         payload.CopyTo(MemoryMarshal.AsBytes(new Span<RecordPayload>(ref raw.Data)));
-        EventRecord record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch);
+        EventRecord record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch, BuiltInKinds.Get((EventKind)kind));
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -56,16 +56,21 @@ public sealed unsafe class RecordLayoutTests : IDisposable
         for (int i = 0; i < 6; i++)
         {
             EfdLkmRecord raw = EfdLkmRecord.Read(bytes.AsSpan(i * EfdLkmRecord.Size));
-            var record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch);
+            var record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch, BuiltInKinds.Get((EventKind)raw.Kind));
             events.Add(record.ToKernelEvent(new byte[KernelEvent.MaxPayloadLength]));
         }
 
-        Assert.Equal((4242, 7), events[0].GetAttached());
+        Assert.True(events[0].TryGetAttached(out AttachedPayload attached));
+        Assert.Equal((4242, 7), (attached.Pid, attached.Fd));
         Assert.Equal(1_000_000_007UL, events[0].KernelTimestamp);
-        Assert.Equal((2u, 3u), events[1].GetTrigger());
-        Assert.Equal(("dummy0", 9u, 1u, 0x1043u), events[2].GetNetdev());
-        Assert.Equal(("efd_lkm_example", 2u), events[3].GetModule());
-        Assert.Equal(0x0102030405060708UL, events[4].GetTick());
+        Assert.True(events[1].TryGetTrigger(out TriggerPayload trigger));
+        Assert.Equal((2u, 3u), (trigger.Index, trigger.Batch));
+        Assert.True(events[2].TryGetNetdev(out NetdevPayload netdev));
+        Assert.Equal(("dummy0", 9u, NetdevEvent.Up, 0x1043u), (netdev.InterfaceName.ToString(), netdev.InterfaceIndex, netdev.Event, netdev.Flags));
+        Assert.True(events[3].TryGetModule(out ModulePayload module));
+        Assert.Equal(("efd_lkm_example", ModuleState.Going), (module.Name.ToString(), module.State));
+        Assert.True(events[4].TryGetTick(out TickPayload tick));
+        Assert.Equal(0x0102030405060708UL, tick.N);
         Assert.Equal((EventKind)0x1234, events[5].Kind);
         Assert.Equal(7UL, events[5].Sequence);
         Assert.Equal(new byte[] { 0xde, 0xad, 0x01 }, events[5].Payload.ToArray());

@@ -49,7 +49,7 @@ public class RecordParsingBenchmarks
         for (int i = 0; i < Records; i++)
         {
             KernelEvent e = _parse(_buffer, i * RecordSize, _payload);
-            sum += e.Sequence + e.GetTrigger().Index;
+            sum += e.Sequence + (e.TryGetTrigger(out TriggerPayload t) ? t.Index : 0);
         }
 
         return sum;

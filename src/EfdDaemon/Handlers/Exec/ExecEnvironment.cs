@@ -1,4 +1,5 @@
 using System.Globalization;
+using EfdDaemon.Events;
 
 namespace EfdDaemon.Handlers.Exec;
 
@@ -17,10 +18,10 @@ internal static class ExecEnvironment
 
     public static string[] Build(in KernelEvent e, string rule)
     {
-        var env = new List<string>(12)
+        var env = new List<string>(24)
         {
             Path,
-            Var("EFD_KIND", EventKindNames.GetName(e.Kind)),
+            Var("EFD_KIND", e.KindName),
             Var("EFD_KIND_ID", (uint)e.Kind),
             Var("EFD_SEQ", e.Sequence),
             Var("EFD_COUNT", e.Count),
@@ -32,54 +33,43 @@ internal static class ExecEnvironment
             env.Add("EFD_REDELIVERED=1");
         }
 
-        try
-        {
-            AddPayload(env, e);
-        }
-        catch (InvalidOperationException)
-        {
-            // A payload shorter than its kind's layout: the common variables still go out.
-        }
-
+        EventFields.AddEnvironment(in e, env);
+        AddAliases(env, e);
         return [.. env];
     }
 
-    private static void AddPayload(List<string> env, in KernelEvent e)
+    /// <summary>The variables of API 1 (EFD_IFNAME, EFD_MODULE, …), kept beside EFD_F_* until the next major version.</summary>
+    private static void AddAliases(List<string> env, in KernelEvent e)
     {
-        switch (e.Kind)
+        if (e.TryGetNetdev(out NetdevPayload netdev))
         {
-            case EventKind.Netdev:
-                (string name, uint index, uint netdevEvent, uint flags) = e.GetNetdev();
-                env.Add(Var("EFD_IFNAME", name));
-                env.Add(Var("EFD_IFINDEX", index));
-                env.Add(Var("EFD_NETDEV_EVENT", ExecRule.NetdevEventName(netdevEvent)));
-                env.Add(Var("EFD_FLAGS", flags));
-                break;
-            case EventKind.Module:
-                (string module, uint state) = e.GetModule();
-                env.Add(Var("EFD_MODULE", module));
-                env.Add(Var("EFD_MODULE_STATE", ExecRule.ModuleStateName(state)));
-                break;
-            case EventKind.Trigger:
-                (uint triggerIndex, uint batch) = e.GetTrigger();
-                env.Add(Var("EFD_TRIGGER_INDEX", triggerIndex));
-                env.Add(Var("EFD_TRIGGER_BATCH", batch));
-                break;
-            case EventKind.Tick:
-                env.Add(Var("EFD_TICK", e.GetTick()));
-                break;
-            case EventKind.Attached:
-                (int pid, int fd) = e.GetAttached();
-                env.Add(Var("EFD_ATTACHED_PID", pid));
-                env.Add(Var("EFD_ATTACHED_FD", fd));
-                break;
-            default:
-                if (EventKindNames.IsUser(e.Kind))
-                {
-                    env.Add(Var("EFD_PAYLOAD_HEX", Convert.ToHexStringLower(e.Payload.Span)));
-                }
-
-                break;
+            env.Add(Var("EFD_IFNAME", netdev.InterfaceName.ToString()));
+            env.Add(Var("EFD_IFINDEX", netdev.InterfaceIndex));
+            env.Add(Var("EFD_NETDEV_EVENT", ExecRule.NetdevEventName((uint)netdev.Event)));
+            env.Add(Var("EFD_FLAGS", netdev.Flags));
+        }
+        else if (e.TryGetModule(out ModulePayload module))
+        {
+            env.Add(Var("EFD_MODULE", module.Name.ToString()));
+            env.Add(Var("EFD_MODULE_STATE", ExecRule.ModuleStateName((uint)module.State)));
+        }
+        else if (e.TryGetTrigger(out TriggerPayload trigger))
+        {
+            env.Add(Var("EFD_TRIGGER_INDEX", trigger.Index));
+            env.Add(Var("EFD_TRIGGER_BATCH", trigger.Batch));
+        }
+        else if (e.TryGetTick(out TickPayload tick))
+        {
+            env.Add(Var("EFD_TICK", tick.N));
+        }
+        else if (e.TryGetAttached(out AttachedPayload attached))
+        {
+            env.Add(Var("EFD_ATTACHED_PID", attached.Pid));
+            env.Add(Var("EFD_ATTACHED_FD", attached.Fd));
+        }
+        else if (e.Format is null && !e.Payload.IsEmpty)
+        {
+            env.Add(Var("EFD_PAYLOAD_HEX", Convert.ToHexStringLower(e.Payload.Span)));
         }
     }
 

@@ -40,6 +40,9 @@ internal sealed class ExecHandler : IEventHandler, IAsyncDisposable, IDisposable
     /// <summary>Gets the kinds of the current rules; none when there are no rules, so an unused handler costs nothing.</summary>
     public IReadOnlyCollection<EventKind> Kinds => _state.Rules.Kinds;
 
+    /// <summary>Gets the names of registered kinds the current rules want.</summary>
+    public IReadOnlyCollection<string> RegisteredKinds => _state.Rules.RegisteredKinds;
+
     /// <summary>Gets the rules in force.</summary>
     public ExecRuleSet Rules => _state.Rules;
 

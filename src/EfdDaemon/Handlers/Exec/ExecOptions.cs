@@ -69,19 +69,27 @@ internal sealed class ExecRuleOptions : IValidatableObject
     }
 }
 
-/// <summary>Payload conditions of a rule; an absent condition matches anything.</summary>
+/// <summary>Payload conditions of a rule; an absent condition matches anything, and every given one must hold.</summary>
 internal sealed class ExecMatchOptions
 {
-    /// <summary>Gets or sets a glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!0-9]</c>) on the interface name of NETDEV events.</summary>
+    /// <summary>
+    /// Gets or sets conditions on payload fields by name (any kind, built-in or registered): an integer
+    /// field takes a number, a range <c>N..M</c> (<c>..M</c>, <c>N..</c>) or a value's name (<c>UP</c>);
+    /// any other field a glob on its text (<c>eth*</c>, <c>192.0.2.*</c>).
+    /// </summary>
+    [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
+    public Dictionary<string, string?>? Fields { get; set; }
+
+    /// <summary>Gets or sets a glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!0-9]</c>) on the interface name of NETDEV events: <c>Fields:ifname</c>.</summary>
     public string? Interface { get; set; }
 
-    /// <summary>Gets or sets the netdev notifier event: <c>UP</c>, <c>DOWN</c>, <c>CHANGE</c> or a number.</summary>
+    /// <summary>Gets or sets the netdev notifier event: <c>UP</c>, <c>DOWN</c>, <c>CHANGE</c> or a number: <c>Fields:event</c> of NETDEV.</summary>
     public string? NetdevEvent { get; set; }
 
-    /// <summary>Gets or sets a glob on the module name of MODULE events.</summary>
+    /// <summary>Gets or sets a glob on the module name of MODULE events: <c>Fields:name</c> of MODULE.</summary>
     public string? Module { get; set; }
 
-    /// <summary>Gets or sets the module state: <c>LIVE</c>, <c>COMING</c>, <c>GOING</c> or a number.</summary>
+    /// <summary>Gets or sets the module state: <c>LIVE</c>, <c>COMING</c>, <c>GOING</c> or a number: <c>Fields:state</c> of MODULE.</summary>
     public string? ModuleState { get; set; }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EfdDaemon.Events;
 using EfdDaemon.Handlers.Exec.Interop;
 
 namespace EfdDaemon.Handlers.Exec;
@@ -11,23 +12,17 @@ internal sealed class ExecRule
 
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
-    private readonly HashSet<EventKind> _kinds;
-    private readonly Glob? _interface;
-    private readonly uint? _netdevEvent;
-    private readonly Glob? _module;
-    private readonly uint? _moduleState;
+    private readonly KindFilter _kinds;
+    private readonly FieldCondition[] _conditions;
     private readonly string[] _commandLine;
 
-    private ExecRule(string name, HashSet<EventKind> kinds, Glob? iface, uint? netdevEvent, Glob? module, uint? moduleState,
+    private ExecRule(string name, KindFilter kinds, FieldCondition[] conditions,
         string program, string[] arguments, TimeSpan timeout, uint? uid, uint? gid, bool skipRedelivered)
     {
         Name = name;
         SkipRedelivered = skipRedelivered;
         _kinds = kinds;
-        _interface = iface;
-        _netdevEvent = netdevEvent;
-        _module = module;
-        _moduleState = moduleState;
+        _conditions = conditions;
         Program = program;
         Timeout = timeout;
         _commandLine = BuildCommandLine(program, arguments, uid, gid);
@@ -35,7 +30,13 @@ internal sealed class ExecRule
 
     public string Name { get; }
 
-    public IReadOnlyCollection<EventKind> Kinds => _kinds;
+    public IReadOnlyCollection<EventKind> Kinds => _kinds.Kinds ?? [];
+
+    /// <summary>Gets the names of registered kinds the rule applies to.</summary>
+    public IReadOnlyList<string> RegisteredKinds => _kinds.Names;
+
+    /// <summary>Gets the payload conditions, the aliases (<c>Interface</c>, …) included as the field conditions they stand for.</summary>
+    public IReadOnlyList<FieldCondition> Conditions => _conditions;
 
     public string Program { get; }
 
@@ -52,29 +53,17 @@ internal sealed class ExecRule
 
     public bool Matches(in KernelEvent e)
     {
-        if (!_kinds.Contains(e.Kind) || (SkipRedelivered && e.Redelivered))
+        if (!_kinds.Contains(e.Kind, e.Format) || (SkipRedelivered && e.Redelivered))
         {
             return false;
         }
 
-        try
+        foreach (FieldCondition condition in _conditions)
         {
-            if (_interface is not null || _netdevEvent is not null)
+            if (!condition.Matches(in e))
             {
-                (string name, _, uint netdevEvent, _) = e.GetNetdev();
-                return (_interface?.IsMatch(name) ?? true) && (_netdevEvent is null || _netdevEvent == netdevEvent);
+                return false;
             }
-
-            if (_module is not null || _moduleState is not null)
-            {
-                (string name, uint state) = e.GetModule();
-                return (_module?.IsMatch(name) ?? true) && (_moduleState is null || _moduleState == state);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Another kind, or a short payload: a payload condition cannot hold.
-            return false;
         }
 
         return true;
@@ -87,44 +76,13 @@ internal sealed class ExecRule
         string name = string.IsNullOrWhiteSpace(o.Name) ? "(unnamed)" : o.Name;
         void Error(string text) => errors.Add($"Exec rule {name}: {text}");
 
-        var kinds = new HashSet<EventKind>();
         if (o.Kinds is null || o.Kinds.Length == 0)
         {
             Error("Kinds: at least one kind is required");
         }
 
-        foreach (string text in o.Kinds ?? [])
-        {
-            if (EventKindNames.TryParse(text, out EventKind kind))
-            {
-                kinds.Add(kind);
-            }
-            else
-            {
-                Error($"Kinds: '{text}' is not an event kind (a name such as NETDEV, USER_0x1234, or a number 0x1000-0xFFFF)");
-            }
-        }
-
-        ExecMatchOptions match = o.Match ?? new ExecMatchOptions();
-        Glob? iface = ParseGlob(match.Interface, "Interface", Error);
-        Glob? module = ParseGlob(match.Module, "Module", Error);
-        uint? netdevEvent = ParseNamed(match.NetdevEvent, "NetdevEvent", NetdevEvents, Error);
-        uint? moduleState = ParseNamed(match.ModuleState, "ModuleState", ModuleStates, Error);
-        if ((iface is not null || netdevEvent is not null) && !kinds.Contains(EventKind.Netdev))
-        {
-            Error("Match.Interface and Match.NetdevEvent apply to NETDEV events only: add NETDEV to Kinds");
-        }
-
-        if ((module is not null || moduleState is not null) && !kinds.Contains(EventKind.Module))
-        {
-            Error("Match.Module and Match.ModuleState apply to MODULE events only: add MODULE to Kinds");
-        }
-
-        if ((iface is not null || netdevEvent is not null) && (module is not null || moduleState is not null))
-        {
-            Error("a rule matches either interface or module fields, not both (write two rules)");
-        }
-
+        KindFilter kinds = KindFilter.Parse(o.Kinds ?? [], e => Error($"Kinds: {e}"));
+        List<FieldCondition> conditions = ReadConditions(o.Match ?? new ExecMatchOptions(), kinds, Error);
         CheckProgram(o.Program, Error);
         string[] arguments = o.Arguments ?? [];
         if (arguments.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
@@ -166,28 +124,83 @@ internal sealed class ExecRule
 
         return errors.Count > before
             ? null
-            : new ExecRule(name, kinds, iface, netdevEvent, module, moduleState, o.Program!, arguments, o.Timeout, uid, gid, o.SkipRedelivered);
+            : new ExecRule(name, kinds, [.. conditions], o.Program!, arguments, o.Timeout, uid, gid, o.SkipRedelivered);
     }
 
-    public static string NetdevEventName(uint value) => NameOf(NetdevEvents, value);
+    public static string NetdevEventName(uint value) => ValueName(EventKind.Netdev, "event", value);
 
-    public static string ModuleStateName(uint value) => NameOf(ModuleStates, value);
+    public static string ModuleStateName(uint value) => ValueName(EventKind.Module, "state", value);
 
-    private static readonly (string Name, uint Value)[] NetdevEvents = [("UP", 1), ("DOWN", 2), ("CHANGE", 4)];
+    private static string ValueName(EventKind kind, string field, uint value) =>
+        BuiltInKinds.Get(kind)!.TryGetField(field, out EventField? f) && f.NameOf(value) is { } name
+            ? name
+            : value.ToString(CultureInfo.InvariantCulture);
 
-    private static readonly (string Name, uint Value)[] ModuleStates = [("LIVE", 0), ("COMING", 1), ("GOING", 2)];
-
-    private static string NameOf((string Name, uint Value)[] names, uint value)
+    /// <summary>
+    /// Reads <c>Match:Fields</c> and the aliases of API 1 (<c>Interface</c> = NETDEV's <c>ifname</c>,
+    /// <c>NetdevEvent</c> = its <c>event</c>, <c>Module</c> = MODULE's <c>name</c>, <c>ModuleState</c> =
+    /// its <c>state</c>), and checks each against the rule's built-in kinds: a field none of them has, or
+    /// a value its type cannot hold, is an error. Fields of registered kinds are checked per event.
+    /// </summary>
+    private static List<FieldCondition> ReadConditions(ExecMatchOptions match, KindFilter kinds, Action<string> error)
     {
-        foreach ((string n, uint v) in names)
+        var conditions = new List<FieldCondition>();
+        void Add(string where, string field, string? pattern, EventKind? aliasOf)
         {
-            if (v == value)
+            if (pattern is null)
             {
-                return n;
+                return;
             }
+
+            if (aliasOf is { } kind && !(kinds.Kinds ?? []).Contains(kind))
+            {
+                error($"Match.{where} applies to {EventKindNames.GetName(kind)} events only: add {EventKindNames.GetName(kind)} to Kinds");
+                return;
+            }
+
+            FieldCondition? condition = FieldCondition.TryCreate(field, pattern, out string? problem);
+            if (condition is null)
+            {
+                error($"Match.{where}: {problem}");
+                return;
+            }
+
+            List<EventField> known = [.. (kinds.Kinds ?? []).Select(BuiltInKinds.Get).OfType<EventFormat>()
+                .Select(f => f.TryGetField(field, out EventField? x) ? x : null).OfType<EventField>()];
+            bool openEnded = kinds.Names.Count > 0 || (kinds.Kinds ?? []).Any(k => BuiltInKinds.Get(k) is null);
+            if (known.Count == 0 && !openEnded)
+            {
+                error($"Match.{where}: no kind of this rule ({string.Join(", ", (kinds.Kinds ?? []).Select(EventKindNames.GetName))}) has a field '{field}'");
+                return;
+            }
+
+            foreach (EventField f in known)
+            {
+                if (condition.CheckAgainst(f) is { } mismatch)
+                {
+                    error($"Match.{where}: {mismatch}");
+                    return;
+                }
+            }
+
+            conditions.Add(condition);
         }
 
-        return value.ToString(CultureInfo.InvariantCulture);
+        Add("Interface", "ifname", match.Interface, EventKind.Netdev);
+        Add("NetdevEvent", "event", match.NetdevEvent, EventKind.Netdev);
+        Add("Module", "name", match.Module, EventKind.Module);
+        Add("ModuleState", "state", match.ModuleState, EventKind.Module);
+        if ((match.Interface is not null || match.NetdevEvent is not null) && (match.Module is not null || match.ModuleState is not null))
+        {
+            error("a rule matches either interface or module fields, not both (write two rules)");
+        }
+
+        foreach ((string field, string? pattern) in match.Fields ?? [])
+        {
+            Add($"Fields.{field}", field, pattern, null);
+        }
+
+        return conditions;
     }
 
     private static string[] BuildCommandLine(string program, string[] arguments, uint? uid, uint? gid)
@@ -233,45 +246,5 @@ internal sealed class ExecRule
         {
             error($"Program: {program} is not executable");
         }
-    }
-
-    private static Glob? ParseGlob(string? pattern, string field, Action<string> error)
-    {
-        if (pattern is null)
-        {
-            return null;
-        }
-
-        Glob? glob = Glob.TryParse(pattern, out string? problem);
-        if (glob is null)
-        {
-            error($"Match.{field}: {problem}");
-        }
-
-        return glob;
-    }
-
-    private static uint? ParseNamed(string? text, string field, (string Name, uint Value)[] names, Action<string> error)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        foreach ((string n, uint v) in names)
-        {
-            if (string.Equals(n, text.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                return v;
-            }
-        }
-
-        if (uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint number))
-        {
-            return number;
-        }
-
-        error($"Match.{field}: '{text}' is not one of {string.Join(", ", names.Select(x => x.Name))} or a number");
-        return null;
     }
 }

@@ -15,6 +15,7 @@ internal sealed class ExecRuleSet
         Rules = rules;
         MaxConcurrency = maxConcurrency;
         Kinds = [.. rules.SelectMany(r => r.Kinds).Distinct().Order()];
+        RegisteredKinds = [.. rules.SelectMany(r => r.RegisteredKinds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     public IReadOnlyList<ExecRule> Rules { get; }
@@ -23,6 +24,9 @@ internal sealed class ExecRuleSet
 
     /// <summary>Gets the kinds any rule wants: what the handler asks the dispatcher for.</summary>
     public IReadOnlyList<EventKind> Kinds { get; }
+
+    /// <summary>Gets the names of registered kinds any rule wants.</summary>
+    public IReadOnlyList<string> RegisteredKinds { get; }
 
     /// <summary>Binds and validates the <c>Exec</c> section (at start and on SIGHUP).</summary>
     /// <returns>The rules, or <see langword="null"/> and one line per problem.</returns>

@@ -21,7 +21,7 @@ internal sealed class ExecRulesReload(ExecHandler handler, EventDispatcher dispa
     public void Apply(IConfiguration configuration)
     {
         ExecRuleSet rules = ExecRuleSet.Read(configuration, out _) ?? throw new InvalidOperationException("Apply after a failed Validate.");
-        bool kindsChanged = !handler.Rules.Kinds.SequenceEqual(rules.Kinds);
+        bool kindsChanged = !handler.Rules.Kinds.SequenceEqual(rules.Kinds) || !handler.Rules.RegisteredKinds.SequenceEqual(rules.RegisteredKinds);
         handler.Apply(rules);
         if (kindsChanged && HandlerSettingsReader.Read(configuration, out _) is { } settings)
         {

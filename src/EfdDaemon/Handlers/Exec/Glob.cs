@@ -19,6 +19,8 @@ internal sealed class Glob
 
     public bool IsMatch(string text) => _regex.IsMatch(text);
 
+    public bool IsMatch(ReadOnlySpan<char> text) => _regex.IsMatch(text);
+
     /// <summary>Compiles <paramref name="pattern"/>; returns <see langword="null"/> and why when it is malformed.</summary>
     public static Glob? TryParse(string pattern, out string? error)
     {
