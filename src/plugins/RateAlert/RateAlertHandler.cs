@@ -52,12 +52,12 @@ public sealed partial class RateAlertHandler : IEventHandler
         if (!window.Alerting && count > _options.Threshold)
         {
             window.Alerting = true;
-            LogRateHigh(EventKindNames.GetName(kernelEvent.Kind), count, _options.Window, _options.Threshold);
+            LogRateHigh(kernelEvent.KindName, count, _options.Window, _options.Threshold);
         }
         else if (window.Alerting && count <= _options.Threshold)
         {
             window.Alerting = false;
-            LogRateNormal(EventKindNames.GetName(kernelEvent.Kind), count, _options.Window);
+            LogRateNormal(kernelEvent.KindName, count, _options.Window);
         }
 
         return ValueTask.CompletedTask;

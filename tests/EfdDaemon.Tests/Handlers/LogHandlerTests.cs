@@ -17,7 +17,7 @@ public sealed class LogHandlerTests
 
         FakeLogRecord line = Assert.Single(logs.GetSnapshot());
         Assert.Equal(5500, line.Id.Id);
-        Assert.Equal("TRIGGER event 3 (count 1): trigger 1/2", line.Message);
+        Assert.Equal("TRIGGER event 3 (count 1): index=1 batch=2", line.Message);
         Assert.Contains(line.StructuredState!, p => p.Key == "Kind" && p.Value == "TRIGGER");
         Assert.Contains(line.StructuredState!, p => p.Key == "Sequence" && p.Value == "3");
     }

@@ -45,6 +45,49 @@ public sealed class JournaldSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task LogHandlersEntryCarriesEveryPayloadFieldAsEfdF()
+    {
+        byte[] payload = new byte[28];
+        "eth 0"u8.CopyTo(payload);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(16), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(20), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(24), 0x1003);
+        await LogThroughLogHandlerAsync(new KernelEvent(12, EventKind.Netdev, 1, 0, DateTimeOffset.UnixEpoch, payload));
+
+        Dictionary<string, string> fields = await ReceiveAsync();
+
+        Assert.Equal("NETDEV event 12 (count 1): ifname=\"eth 0\" ifindex=2 event=UP flags=0x1003", fields["MESSAGE"]);
+        Assert.Equal(("eth 0", "2", "UP", "0x1003"), (fields["EFD_F_IFNAME"], fields["EFD_F_IFINDEX"], fields["EFD_F_EVENT"], fields["EFD_F_FLAGS"]));
+        Assert.False(fields.ContainsKey("EFD_F_NETNS"), "a field past the payload's length is not shown");
+    }
+
+    [Fact]
+    public async Task ARegisteredKindIsJournalledUnderItsNameWithItsFields()
+    {
+        var format = new EventFormat((EventKind)0x10000, "example.event",
+            [new EventField("n", EventFieldType.U32, 0, 4), new EventField("text", EventFieldType.Str, 4, 16), new EventField("addr", EventFieldType.Ipv4, 20, 4)]);
+        byte[] payload = new byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(payload, 5);
+        "efd_lkm_example"u8.CopyTo(payload.AsSpan(4));
+        new byte[] { 192, 0, 2, 5 }.CopyTo(payload, 20);
+        await LogThroughLogHandlerAsync(new KernelEvent(9, (EventKind)0x10000, 1, 0, DateTimeOffset.UnixEpoch, payload) { Format = format });
+
+        Dictionary<string, string> fields = await ReceiveAsync();
+
+        Assert.Equal("example.event", fields["EFD_KIND"]);
+        Assert.Equal(("5", "efd_lkm_example", "192.0.2.5"), (fields["EFD_F_N"], fields["EFD_F_TEXT"], fields["EFD_F_ADDR"]));
+        Assert.Equal("example.event event 9 (count 1): n=5 text=efd_lkm_example addr=192.0.2.5", fields["MESSAGE"]);
+    }
+
+    private async Task LogThroughLogHandlerAsync(KernelEvent e)
+    {
+        using SerilogLoggerFactory factory = Factory();
+        using var handler = new EfdDaemon.Handlers.LogHandler(new Logger<EfdDaemon.Handlers.LogHandler>(factory),
+            Microsoft.Extensions.Options.Options.Create(new EfdDaemon.Handlers.LogHandlerOptions()), TimeProvider.System);
+        await handler.HandleAsync(e, default);
+    }
+
+    [Fact]
     public async Task AnExceptionMakesAMultiLineMessageInTheLengthPrefixedForm()
     {
         using (SerilogLoggerFactory factory = Factory())

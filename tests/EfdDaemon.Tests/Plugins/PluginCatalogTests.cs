@@ -73,7 +73,7 @@ public sealed class PluginCatalogTests(TestPluginsFixture plugins)
 
         Assert.Equal(PluginState.Refused, result.State);
         Assert.Equal(
-            $"it was built against plugin API 2.0.0.0 (EfdDaemon.Abstractions) and this daemon provides {EfdApi.Version}: the major versions differ",
+            $"it was built against plugin API {EfdApi.Version.Major + 1}.0.0.0 (EfdDaemon.Abstractions) and this daemon provides {EfdApi.Version}: the major versions differ",
             result.Reason);
         Assert.Empty(services);
     }

@@ -7,6 +7,19 @@ namespace EfdDaemon.Tests.Plugins;
 /// </summary>
 public sealed class TemplateTests
 {
+    [Fact]
+    public void TheTemplateBuildsAgainstThePluginApiOfThisTreeByDefault()
+    {
+        // One version: EfdApiVersion gives the package, the assembly (EfdApi.Version) and the major the daemon accepts.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repository.Combine("src", "templates", "efd-handler", ".template.config", "template.json")));
+        string? defaultVersion = json.RootElement.GetProperty("symbols").GetProperty("AbstractionsVersion").GetProperty("defaultValue").GetString();
+
+        Assert.Equal(EfdApi.Version.ToString(3), defaultVersion);
+        string? informational = typeof(EfdApi).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.StartsWith(EfdApi.Version.ToString(3), informational, StringComparison.Ordinal);
+    }
+
     [RequiresRootFact("the template's plugin is loaded by the daemon, which needs its files owned by root")]
     public async Task TheTemplatesOutputBuildsPassesItsTestsAndIsLoadedByTheDaemon()
     {
