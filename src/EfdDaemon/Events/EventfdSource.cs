@@ -97,8 +97,9 @@ internal sealed class EventfdSource : IDisposable
     }
 
     /// <summary>Reads records from <paramref name="device"/> from now on (tests); call before <see cref="Start"/>.</summary>
-    public void UseRecordDevice(RecordDevice device)
+    public void UseRecordDevice(RecordDevice device, KindCatalog? kinds = null)
     {
+        _kinds = kinds;
         _device = device;
         _lastSequence = device.Committed;
     }

@@ -19,6 +19,7 @@ internal sealed class DaemonService(
     EventDispatcher dispatcher,
     IKernelModuleLoader moduleLoader,
     KindCatalog kinds,
+    KindNameCheck kindNames,
     EfdMetrics metrics,
     IOptions<DaemonOptions> daemonOptions,
     IOptions<ModuleOptions> moduleOptions,
@@ -54,6 +55,7 @@ internal sealed class DaemonService(
             throw new StartupException($"Cannot write the run files in {daemonOptions.Value.RunDirectory}: {ex.Message}", ex);
         }
 
+        kindNames.Check();
         _published = true;
         Log.RunFilesWritten(logger, daemonOptions.Value.RunDirectory, info.Pid, source.EventfdNumber);
         dispatcher.Start();

@@ -44,6 +44,10 @@ internal static class EfdHost
         // After the built-in handlers: the exec handler, then the plugins' handlers (Plugins/, Handlers/Exec/).
         services.AddEfdExecHandler(builder.Configuration);
         services.AddEfdPlugins(builder.Configuration);
+
+        // Last of the reloadables: it checks the kinds every other one applied.
+        services.AddSingleton<KindNameCheck>();
+        services.AddSingleton<IConfigReloadable>(sp => sp.GetRequiredService<KindNameCheck>());
         return builder;
     }
 

@@ -24,6 +24,7 @@ internal sealed class KindCatalog
     private readonly ILogger _logger;
     private readonly Lock _refreshLock = new();
     private readonly HashSet<uint> _missed = [];
+    private readonly Dictionary<uint, string> _unreadable = []; // warned once per number and text
     private Dictionary<uint, EventFormat> _registered = [];
     private bool _stale;
 
@@ -165,7 +166,11 @@ internal sealed class KindCatalog
             }
             catch (FormatException ex)
             {
-                Log.KindUnreadable(_logger, number, dir, ex.Message);
+                if (!_unreadable.TryGetValue(number, out string? problem) || problem != ex.Message)
+                {
+                    _unreadable[number] = ex.Message;
+                    Log.KindUnreadable(_logger, number, dir, ex.Message);
+                }
             }
         }
 

@@ -65,6 +65,19 @@ internal sealed class FakeRecordDevice : IDisposable
         }
     }
 
+    /// <summary>Writes one record of any kind.</summary>
+    public void WriteRecord(ulong seq, EventKind kind, ReadOnlySpan<byte> payload)
+    {
+        var r = new EfdLkmRecord { Seq = seq, TsNs = 10, Kind = (uint)kind, Len = (ushort)payload.Length };
+        payload.CopyTo(MemoryMarshal.AsBytes(new Span<RecordPayload>(ref r.Data)));
+        byte[] bytes = new byte[EfdLkmRecord.Size];
+        MemoryMarshal.Write(bytes, in r);
+        if (!Fd.TryWrite(_test, bytes, "write(fake device)"))
+        {
+            throw new IOException("The fake device's socket buffer is full.");
+        }
+    }
+
     /// <summary>Waits until the daemon has committed at least <paramref name="seq"/>; returns the commit read.</summary>
     public ulong WaitForCommit(ulong seq)
     {
