@@ -410,7 +410,7 @@ TEST(load_unattached)
 {
 	static const char *const want[] = {
 		"abi_version", "attach", "attached_fd", "attached_pid", "committed", "detach",
-		"dropped", "dropped_inflight", "events", "ring_size", "signals", "trigger",
+		"dropped", "dropped_inflight", "events", "kinds", "ring_size", "signals", "trigger",
 	};
 	struct dirent *de;
 	int found = 0;
