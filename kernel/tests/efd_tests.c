@@ -43,8 +43,8 @@ _Static_assert(offsetof(struct efd_lkm_kind, name) == 8, "kind payload name");
 #define SYS "/sys/kernel/efd_lkm/"
 #define PARAMS "/sys/module/efd_lkm/parameters/"
 #define DEV "/dev/efd_lkm"
-#define EXAMPLE_KIND 0x1000
 #define KINDS SYS "kinds/"
+#define EXAMPLE "/sys/module/efd_lkm_example/parameters/"
 #define MAX_RECS 4096
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1445,55 +1445,80 @@ TEST(netdev_switch_at_runtime)
 
 TEST(module_records_for_example)
 {
-	int rfd, n, coming, live, going, user;
+	int rfd, n, coming, live, going, user, reg, unreg;
+	long long kind;
 
 	LOAD_EFD("modules=1");
 	OPEN_READER(rfd);
 	drain(rfd);
 	ASSERT_EQ(0, load("efd_lkm_example.ko", NULL));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind) TH_LOG("example.event not in " KINDS);
 	n = drain(rfd);
 	coming = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_COMING);
-	user = find_rec(n, 0, EXAMPLE_KIND);
+	reg = find_rec(n, 0, EFD_LKM_KIND_KIND);
+	user = find_rec(n, 0, kind);
 	live = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_LIVE);
-	ASSERT_TRUE(coming >= 0 && user > coming && live > user)
-		TH_LOG("order COMING %d < example record %d < LIVE %d (of %d)", coming, user,
-		       live, n);
+	ASSERT_TRUE(coming >= 0 && reg > coming && user > reg && live > user)
+		TH_LOG("order COMING %d < KIND %d < example record %d < LIVE %d (of %d)", coming,
+		       reg, user, live, n);
+	expect_kind_rec(reg, kind, 1, "example.event");
 	ASSERT_EQ(sizeof(struct efd_lkm_module), recs[coming].len);
 	ASSERT_EQ(-EWOULDBLOCK, unload("efd_lkm")) TH_LOG("efd_lkm unloaded under its user");
 	ASSERT_EQ(0, unload("efd_lkm_example"));
 	n = drain(rfd);
+	unreg = find_rec(n, 0, EFD_LKM_KIND_KIND);
 	going = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_GOING);
 	close(rfd);
 	ASSERT_LE(0, going) TH_LOG("no GOING record");
+	ASSERT_TRUE(unreg >= 0 && unreg < going)
+		TH_LOG("the example's exit unregisters its kind: KIND %d < GOING %d", unreg, going);
+	expect_kind_rec(unreg, kind, 0, "example.event");
 	finish();
 }
 
+/* The example, as a driver's author would read it: register, raise, unregister at exit. */
 TEST(example_notify_records)
 {
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n;
+	char text[512];
+	long long kind;
 
 	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	efd_take(efd);
 	OPEN_READER(rfd);
 	drain(rfd);
-	/* selftest=1: the load fails unless efd_lkm_notify() refuses bad kinds and sizes. */
+	/*
+	 * selftest=1: the load fails unless efd_lkm refuses bad registrations, bad kinds and
+	 * sizes; the refused registrations leave no record.
+	 */
 	ASSERT_EQ(0, load("efd_lkm_example.ko", "selftest=1"));
-	ASSERT_EQ(0, sys_write("/sys/module/efd_lkm_example/parameters/fire", "3"));
+	ASSERT_EQ(0, sys_write(EXAMPLE "fire", "3"));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind);
+	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp("n u32 0 4\ntext str 4 16\naddr ipv4 20 4\n", text))
+		TH_LOG("example.event format '%s'", text);
 	n = drain(rfd);
 	close(rfd);
-	ASSERT_EQ(4, n) TH_LOG("load + 3 fires");
-	for (int i = 0; i < 4; i++) {
+	ASSERT_EQ(5, n) TH_LOG("KIND + load + 3 fires");
+	expect_kind_rec(0, kind, 1, "example.event");
+	for (int i = 1; i < 5; i++) {
 		uint32_t num;
+		uint8_t *addr = recs[i].data + 20;
 
 		memcpy(&num, recs[i].data, 4);
-		ASSERT_EQ(EXAMPLE_KIND, recs[i].kind) TH_LOG("record %d", i);
-		ASSERT_EQ(20, recs[i].len) TH_LOG("record %d", i);
-		ASSERT_EQ(i, num) TH_LOG("record %d", i);
+		ASSERT_EQ(kind, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(24, recs[i].len) TH_LOG("record %d", i);
+		ASSERT_EQ(i - 1, num) TH_LOG("record %d", i);
 		ASSERT_EQ(0, strcmp((char *)recs[i].data + 4, "efd_lkm_example"));
-		ASSERT_TRUE(!i || recs[i].seq == recs[i - 1].seq + 1) TH_LOG("seq gap");
+		ASSERT_TRUE(addr[0] == 192 && addr[1] == 0 && addr[2] == 2 && addr[3] == i - 1)
+			TH_LOG("record %d: addr %u.%u.%u.%u", i, addr[0], addr[1], addr[2], addr[3]);
+		ASSERT_TRUE(recs[i].seq == recs[i - 1].seq + 1) TH_LOG("seq gap");
 	}
-	ASSERT_EQ(4, efd_take(efd));
+	ASSERT_EQ(5, efd_take(efd));
 	ASSERT_EQ(0, unload("efd_lkm_example"));
+	ASSERT_EQ(0, kind_registered(kind)) TH_LOG("example.event after the example's exit");
 	finish();
 }
 
@@ -1842,6 +1867,33 @@ TEST_F(kinds, owner_failing_its_init_unregisters_its_kind)
 	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text)));
 	ASSERT_EQ(0, strcmp("n u32 0 4\n", text)) TH_LOG("format '%s'", text);
 	ASSERT_EQ(-1, kind_by_name("testmod.init"));
+}
+
+/* Unregistering a number the caller does not own, or not registered: nothing happens. */
+TEST_F(kinds, unregister_of_a_kind_not_its_own_changes_nothing)
+{
+	long long kind;
+	int n;
+
+	ASSERT_EQ(0, load("efd_lkm_example.ko", NULL));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind);
+	drain(self->rfd);
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind + 100));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%d", EFD_LKM_KIND_TICK));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "-22"));
+	ASSERT_EQ(1, kind_registered(kind)) TH_LOG("another module unregistered example.event");
+	ASSERT_EQ(1, kind_registered(EFD_LKM_KIND_TICK));
+	/* Any module may raise a registered kind: numbers are not reused, so it cannot be stale. */
+	ASSERT_EQ(0, notify_kind(kind, 24));
+	ASSERT_EQ(0, sys_write(EXAMPLE "fire", "1"));
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n) TH_LOG("no KIND record from refused unregisters");
+	ASSERT_EQ(kind, recs[0].kind);
+	ASSERT_EQ(kind, recs[1].kind);
+	ASSERT_EQ(0, unload("efd_lkm_example"));
+	ASSERT_EQ(0, kind_registered(kind));
 }
 
 TEST(tick_ms)
