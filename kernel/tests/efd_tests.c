@@ -1719,7 +1719,7 @@ TEST_F(kinds, registered_kind_format_records_and_end)
 		"g s32 20 4\nh s64 24 8\ni str 32 16\nj bytes 48 5\nk ipv4 56 4\nl ipv6 60 16\n";
 	long long kind, again;
 	char text[1024];
-	int n;
+	int n, pfd;
 
 	kind = reg_kind("test.fmt a:1:0:1 b:2:2:2 c:3:4:4 d:4:8:8 e:5:16:1 f:6:18:2 g:7:20:4 "
 			"h:8:24:8 i:9:32:16 j:10:48:5 k:11:56:4 l:12:60:16");
@@ -1747,7 +1747,14 @@ TEST_F(kinds, registered_kind_format_records_and_end)
 		ASSERT_EQ(i + 1, recs[1].data[i]) TH_LOG("payload byte %d", i);
 	}
 
+	snprintf(text, sizeof(text), KINDS "%lld/registered", kind);
+	pfd = open(text, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, pfd) TH_LOG("open %s: %s", text, strerror(errno));
+	ASSERT_EQ(1, read_number(pfd));
 	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+	ASSERT_TRUE(wait_fd(pfd, POLLPRI | POLLERR, 3000)) TH_LOG("no POLLPRI on registered");
+	ASSERT_EQ(0, read_number(pfd));
+	close(pfd);
 	ASSERT_EQ(0, kind_registered(kind)) TH_LOG("registered after unregister");
 	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text))) TH_LOG("the directory went");
 	ASSERT_EQ(0, strcmp(format, text)) TH_LOG("format after unregister '%s'", text);
@@ -1845,6 +1852,84 @@ TEST(kind_records_come_before_the_owners_module_going)
 		TH_LOG("KIND 0 at %d, MODULE GOING at %d (of %d)", unreg, going, n);
 	expect_kind_rec(unreg, kind, 0, "test.order");
 	finish();
+}
+
+/*
+ * A registered kind raised from hard irq (the test module's irq_work, every jiffy) and
+ * unregistered while that storm goes on: every record of it comes before its KIND 0 record,
+ * none after (unregistering waits for the records in flight before it announces the end).
+ */
+TEST_F_TIMEOUT(kinds, registered_kind_from_hard_irq_none_after_its_end, 60)
+{
+	for (int round = 0; round < 3; round++) {
+		long long kind = reg_kind("test.irq n:3:0:4 in_hardirq:3:4:4 signal_denied:3:8:4");
+		int n, end = -1, seen = 0;
+
+		ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind) TH_LOG("round %d", round);
+		ASSERT_EQ(0, sys_write(TESTMOD "irq_kind", "%lld", kind));
+		ASSERT_EQ(0, sys_write(TESTMOD "hardirq", "5"));
+		ASSERT_EQ(0, sys_write(TESTMOD "storm", "4"));
+		n = read_until(self->rfd, kind, 40, 5000);
+		for (int i = 0; i < n; i++) {
+			if (recs[i].kind != kind)
+				continue;
+			seen++;
+			ASSERT_EQ(12, recs[i].len);
+			ASSERT_EQ(1, ((struct testmod_event *)recs[i].data)->in_hardirq)
+				TH_LOG("round %d record %d", round, i);
+		}
+		ASSERT_LE(40, seen) TH_LOG("round %d: records of the kind from hard irq", round);
+		/* Unregister under the storm, then let it try on until it is stopped. */
+		ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+		n = read_until(self->rfd, EFD_LKM_KIND_KIND, 1, 5000);
+		for (int i = 0; i < n && end < 0; i++) {
+			if (recs[i].kind == EFD_LKM_KIND_KIND)
+				end = i;
+		}
+		ASSERT_LE(0, end) TH_LOG("round %d: no KIND record after unregister", round);
+		expect_kind_rec(end, kind, 0, "test.irq");
+		for (int i = end + 1; i < n; i++) {
+			ASSERT_NE(kind, recs[i].kind) TH_LOG("round %d: a record after KIND 0", round);
+		}
+		ASSERT_EQ(0, sys_write(TESTMOD "storm", "0"));
+		n = drain(self->rfd);
+		for (int i = 0; i < n; i++) {
+			ASSERT_NE(kind, recs[i].kind) TH_LOG("round %d: a record after KIND 0", round);
+		}
+	}
+	ASSERT_EQ(0, sys_write(TESTMOD "irq_kind", "0"));
+}
+
+/*
+ * 1024 registrations per load, then -ENOSPC; a number freed by unregistering is not handed
+ * out again, and the owner's unload ends the 1023 left with one grace period.
+ */
+TEST_F_TIMEOUT(kinds, registrations_past_1024_refused_numbers_never_reused, 120)
+{
+	long long kind;
+	int n;
+
+	for (int i = 0; i < 1024; i++) {
+		kind = reg_kind("test.n%d n:3:0:4", i);
+		ASSERT_EQ(EFD_LKM_KIND_REGISTERED_MIN + i, kind) TH_LOG("registration %d", i);
+	}
+	ASSERT_EQ(-ENOSPC, reg_kind("test.more n:3:0:4")) TH_LOG("the 1025th registration");
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%d", EFD_LKM_KIND_REGISTERED_MIN));
+	ASSERT_EQ(0, kind_registered(EFD_LKM_KIND_REGISTERED_MIN));
+	ASSERT_EQ(-ENOSPC, reg_kind("test.n0 n:3:0:4")) TH_LOG("a freed number handed out again");
+	n = drain(self->rfd);
+	ASSERT_EQ(1025, n) TH_LOG("KIND records: 1024 registered, 1 unregistered");
+	expect_kind_rec(1024, EFD_LKM_KIND_REGISTERED_MIN, 0, "test.n0");
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	n = drain(self->rfd);
+	ASSERT_EQ(1023, n) TH_LOG("KIND 0 records at the owner's unload");
+	for (int i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "test.n%d", i + 1);
+		expect_kind_rec(i, EFD_LKM_KIND_REGISTERED_MIN + 1 + i, 0, name);
+	}
+	ASSERT_EQ(0, kind_registered(EFD_LKM_KIND_REGISTERED_MIN + 1023));
 }
 
 /* An owner whose init fails after registering: efd_lkm ends the kind all the same. */

@@ -12,6 +12,8 @@
  *   parameters/hardirq    write N: emit N 0x1002 records from hard interrupt context
  *   parameters/storm      write N: from every jiffy on, emit N 0x1004 records from hard
  *                         interrupt context (0 stops)
+ *   parameters/irq_kind   write KIND: hardirq and storm records take kind KIND instead
+ *                         (a registered kind with a 12-byte format); 0 (default) undoes it
  *   parameters/nmi        write 1: the next unknown NMIs (QMP inject-nmi) call
  *                         efd_lkm_notify(0x1005); read "COUNT RET": NMIs seen and the last
  *                         return value; poll() reports POLLPRI when COUNT changes
@@ -80,6 +82,10 @@ struct testmod_watch {
 static DEFINE_MUTEX(testmod_mutex);
 static struct testmod_watch *testmod_watch;
 static struct testmod_watch *testmod_hup;
+
+/* The kind hardirq and storm records take instead of their own, when not 0. */
+static unsigned int testmod_irq_kind;
+module_param_named(irq_kind, testmod_irq_kind, uint, 0600);
 
 static void testmod_emit(u32 kind, u32 n)
 {
@@ -182,7 +188,8 @@ static void testmod_hardirq(struct irq_work *work)
 	int i = atomic_xchg(&testmod_hard_pending, 0);
 
 	while (i-- > 0)
-		testmod_emit(TESTMOD_KIND_HARDIRQ, atomic_inc_return(&testmod_hard_n));
+		testmod_emit(READ_ONCE(testmod_irq_kind) ?: TESTMOD_KIND_HARDIRQ,
+			     atomic_inc_return(&testmod_hard_n));
 }
 
 static struct irq_work testmod_hard_work = IRQ_WORK_INIT_HARD(testmod_hardirq);
@@ -220,7 +227,8 @@ static void testmod_storm_irq(struct irq_work *work)
 	unsigned int i, n = READ_ONCE(testmod_storm_n);
 
 	for (i = 0; i < n; i++)
-		testmod_emit(TESTMOD_KIND_STORM, atomic_inc_return(&testmod_storm_seq));
+		testmod_emit(READ_ONCE(testmod_irq_kind) ?: TESTMOD_KIND_STORM,
+			     atomic_inc_return(&testmod_storm_seq));
 }
 
 static struct irq_work testmod_storm_work = IRQ_WORK_INIT_HARD(testmod_storm_irq);
