@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the parts of efd_lkm share: the record ring and its device (efd_ring.c), the attached
- * eventfd and its doorbell (efd_target.c), /sys/kernel/efd_lkm (efd_sysfs.c), the event
- * sources (efd_sources.c); efd_main.c loads and unloads them in that order's mirror image.
+ * eventfd and its doorbell (efd_target.c), the event sources (efd_sources.c),
+ * /sys/kernel/efd_lkm (efd_sysfs.c) and the kinds described in it (efd_kinds.c); efd_main.c
+ * loads them in that order and unloads them in its mirror image.
  */
 #ifndef _EFD_INTERNAL_H
 #define _EFD_INTERNAL_H
 
 #include <linux/types.h>
 #include "efd_lkm.h"
+
+struct kobject;
 
 #define EFD_RING_SIZE_DEFAULT	8192U
 #define EFD_RING_SIZE_MIN	2U
@@ -49,6 +52,13 @@ u64 efd_signals(void);
 int efd_sysfs_init(void);
 void efd_sysfs_exit(void);
 void efd_sysfs_target_changed(void);	/* process context */
+struct kobject *efd_sysfs_kobj(void);	/* /sys/kernel/efd_lkm, between init and exit */
+
+/* efd_kinds.c: /sys/kernel/efd_lkm/kinds, registered kinds. */
+int efd_kinds_init(struct kobject *parent);
+void efd_kinds_exit(void);
+/* A record of a registered kind, checked against its format; any context but NMI. */
+int efd_kinds_emit(u32 kind, const void *data, u32 len);
 
 /* efd_sources.c: the optional built-in sources, switched by module parameters. */
 int efd_sources_start(void);

@@ -4,7 +4,8 @@
  *
  * Kernel events become records in a ring read from /dev/efd_lkm (efd_ring.c); an attached
  * eventfd is the doorbell (efd_target.c); /sys/kernel/efd_lkm shows and steers it
- * (efd_sysfs.c); efd_sources.c holds the optional built-in sources. kernel/README.md is the
+ * (efd_sysfs.c), with the kinds of record described there (efd_kinds.c); efd_sources.c holds
+ * the optional built-in sources. kernel/README.md is the
  * contract. This file has the load-time parameters, and load and unload, which are mirror
  * images of each other.
  */
@@ -75,8 +76,9 @@ static int __init efd_check_params(void)
 
 /*
  * Acquire in order, unwind in reverse: the sysfs files go first, so no attach written there
- * can outlive a failed load, and the device comes last, because an open file pins the
- * module, which must not happen while init can still fail.
+ * can outlive a failed load; the kinds' directories live inside them; and the device comes
+ * last, because an open file pins the module, which must not happen while init can still
+ * fail (nor can another module register a kind before init is done: it waits for us).
  */
 static int __init efd_init(void)
 {
@@ -102,11 +104,16 @@ static int __init efd_init(void)
 	ret = efd_sysfs_init();
 	if (ret)
 		goto err_sources;
-	ret = efd_dev_init();
+	ret = efd_kinds_init(efd_sysfs_kobj());
 	if (ret)
 		goto err_sysfs;
+	ret = efd_dev_init();
+	if (ret)
+		goto err_kinds;
 	return 0;
 
+err_kinds:
+	efd_kinds_exit();
 err_sysfs:
 	efd_sysfs_exit();
 err_sources:
@@ -120,6 +127,7 @@ err_attach:
 static void __exit efd_exit(void)
 {
 	efd_dev_exit();
+	efd_kinds_exit();
 	efd_sysfs_exit();
 	efd_sources_stop();
 	efd_target_exit();

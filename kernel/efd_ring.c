@@ -138,28 +138,33 @@ int efd_emit(u32 kind, const void *data, u32 len, bool always_ring)
 
 /**
  * efd_lkm_notify() - raise an event of another module's own kind
- * @kind: the event kind, EFD_LKM_KIND_USER_MIN..EFD_LKM_KIND_USER_MAX (0x1000..0xFFFF)
+ * @kind: an opaque kind, EFD_LKM_KIND_USER_MIN..EFD_LKM_KIND_USER_MAX (0x1000..0xFFFF), or
+ *	a registered kind (EFD_LKM_KIND_REGISTERED_MIN and up, from efd_lkm_kind_register())
  * @data: the payload, copied into the record
- * @len: bytes of @data, at most EFD_LKM_DATA_MAX (104)
+ * @len: bytes of @data, at most EFD_LKM_DATA_MAX (104); for a registered kind exactly its
+ *	payload's extent (the largest offset + size of its fields)
  *
  * Adds one record to efd_lkm's ring and rings the attached eventfd as kernel/README.md
  * ("The doorbell") says. Callable from process, softirq and hard irq context and from
  * wait-queue callbacks (IRQs off, inside another eventfd's wake-up, or the attached eventfd's
  * own EPOLLHUP): there the signal is deferred to an irq_work. Not from NMI: the ring's
- * spinlock and the boot-time clock are not NMI-safe.
+ * spinlock and the boot-time clock are not NMI-safe. Any module may raise any registered
+ * kind whose number it holds (a driver split into modules shares one); numbers are never
+ * reused, so a stale number is refused, not misattributed.
  *
- * Return: 0; -EBUSY in NMI context; -EINVAL if @kind is outside the user range, @len is too
- * large, or @data is NULL with a non-zero @len.
+ * Return: 0; -EBUSY in NMI context; -EINVAL if @kind is neither an opaque kind nor a kind
+ * registered now, @len is too large or not the registered kind's extent, or @data is NULL
+ * with a non-zero @len.
  */
 int efd_lkm_notify(u32 kind, const void *data, size_t len)
 {
 	if (in_nmi())
 		return -EBUSY;
-	if (kind < EFD_LKM_KIND_USER_MIN || kind > EFD_LKM_KIND_USER_MAX)
-		return -EINVAL;
 	if (len > EFD_LKM_DATA_MAX || (len && !data))
 		return -EINVAL;
-	return efd_emit(kind, data, len, false);
+	if (kind >= EFD_LKM_KIND_USER_MIN && kind <= EFD_LKM_KIND_USER_MAX)
+		return efd_emit(kind, data, len, false);
+	return efd_kinds_emit(kind, data, len);
 }
 EXPORT_SYMBOL_GPL(efd_lkm_notify);
 

@@ -177,6 +177,12 @@ void efd_sysfs_target_changed(void)
 	mutex_unlock(&efd_kobj_mutex);
 }
 
+/* Process context; the directory lives from efd_sysfs_init() to efd_sysfs_exit(). */
+struct kobject *efd_sysfs_kobj(void)
+{
+	return efd_kobj;
+}
+
 int efd_sysfs_init(void)
 {
 	struct kobject *kobj;

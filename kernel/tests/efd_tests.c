@@ -37,11 +37,14 @@ _Static_assert(offsetof(struct efd_lkm_event, flags) == 22, "flags");
 _Static_assert(offsetof(struct efd_lkm_event, data) == 24, "data");
 _Static_assert(sizeof(struct efd_lkm_netdev) == 28, "netdev payload");
 _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
+_Static_assert(sizeof(struct efd_lkm_kind) == 72, "kind payload");
+_Static_assert(offsetof(struct efd_lkm_kind, name) == 8, "kind payload name");
 
 #define SYS "/sys/kernel/efd_lkm/"
 #define PARAMS "/sys/module/efd_lkm/parameters/"
 #define DEV "/dev/efd_lkm"
-#define EXAMPLE_KIND 0x1000
+#define KINDS SYS "kinds/"
+#define EXAMPLE "/sys/module/efd_lkm_example/parameters/"
 #define MAX_RECS 4096
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -132,7 +135,7 @@ static void finish(void)
 
 static int __attribute__((format(printf, 2, 3))) sys_write(const char *path, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[2048];
 	va_list ap;
 	ssize_t n;
 	int fd, ret = 0;
@@ -376,6 +379,77 @@ static int find_module(int n, int from, const char *name, uint32_t state)
 	return -1;
 }
 
+/* ---- kinds ---- */
+
+/* The whole text of a file into @buf (NUL-terminated); its length or -errno. */
+static int read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+/* kinds/<kind>/<file> into @buf; its length or -errno. */
+static int kind_file(long long kind, const char *file, char *buf, size_t size)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), KINDS "%lld/%s", kind, file);
+	return read_text(path, buf, size);
+}
+
+static long long kind_registered(long long kind)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), KINDS "%lld/registered", kind);
+	return sys_read(path);
+}
+
+/* The number of the registered kind named @name, or -1. */
+static long long kind_by_name(const char *name)
+{
+	long long found = -1;
+	struct dirent *de;
+	char text[128];
+	DIR *d = opendir(KINDS);
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		long long kind = strtoll(de->d_name, NULL, 10);
+
+		if (de->d_name[0] == '.' || kind_file(kind, "name", text, sizeof(text)) < 0)
+			continue;
+		text[strcspn(text, "\n")] = '\0';
+		if (!strcmp(text, name) && kind_registered(kind) == 1)
+			found = kind;
+	}
+	closedir(d);
+	return found;
+}
+
+/* Record @i is a KIND record saying that @kind (@name) was registered (1) or not (0). */
+static void expect_kind_rec(int i, long long kind, uint32_t registered, const char *name)
+{
+	const struct efd_lkm_kind *k = (const void *)recs[i].data;
+
+	ASSERT_EQ(EFD_LKM_KIND_KIND, recs[i].kind) TH_LOG("record %d", i);
+	ASSERT_EQ(sizeof(*k), recs[i].len) TH_LOG("record %d", i);
+	ASSERT_EQ(kind, k->kind) TH_LOG("record %d", i);
+	ASSERT_EQ(registered, k->registered) TH_LOG("record %d (kind %lld)", i, kind);
+	ASSERT_EQ(0, strcmp(name, k->name)) TH_LOG("record %d names '%.64s', want '%s'", i,
+						    k->name, name);
+}
+
 /* Sets or clears @flag (IFF_*) on @ifname, as "ip link set" does. */
 static int link_flag(const char *ifname, short flag, bool on)
 {
@@ -410,7 +484,7 @@ TEST(load_unattached)
 {
 	static const char *const want[] = {
 		"abi_version", "attach", "attached_fd", "attached_pid", "committed", "detach",
-		"dropped", "dropped_inflight", "events", "ring_size", "signals", "trigger",
+		"dropped", "dropped_inflight", "events", "kinds", "ring_size", "signals", "trigger",
 	};
 	struct dirent *de;
 	int found = 0;
@@ -1371,56 +1445,540 @@ TEST(netdev_switch_at_runtime)
 
 TEST(module_records_for_example)
 {
-	int rfd, n, coming, live, going, user;
+	int rfd, n, coming, live, going, user, reg, unreg;
+	long long kind;
 
 	LOAD_EFD("modules=1");
 	OPEN_READER(rfd);
 	drain(rfd);
 	ASSERT_EQ(0, load("efd_lkm_example.ko", NULL));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind) TH_LOG("example.event not in " KINDS);
 	n = drain(rfd);
 	coming = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_COMING);
-	user = find_rec(n, 0, EXAMPLE_KIND);
+	reg = find_rec(n, 0, EFD_LKM_KIND_KIND);
+	user = find_rec(n, 0, kind);
 	live = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_LIVE);
-	ASSERT_TRUE(coming >= 0 && user > coming && live > user)
-		TH_LOG("order COMING %d < example record %d < LIVE %d (of %d)", coming, user,
-		       live, n);
+	ASSERT_TRUE(coming >= 0 && reg > coming && user > reg && live > user)
+		TH_LOG("order COMING %d < KIND %d < example record %d < LIVE %d (of %d)", coming,
+		       reg, user, live, n);
+	expect_kind_rec(reg, kind, 1, "example.event");
 	ASSERT_EQ(sizeof(struct efd_lkm_module), recs[coming].len);
 	ASSERT_EQ(-EWOULDBLOCK, unload("efd_lkm")) TH_LOG("efd_lkm unloaded under its user");
 	ASSERT_EQ(0, unload("efd_lkm_example"));
 	n = drain(rfd);
+	unreg = find_rec(n, 0, EFD_LKM_KIND_KIND);
 	going = find_module(n, 0, "efd_lkm_example", EFD_LKM_MODULE_GOING);
 	close(rfd);
 	ASSERT_LE(0, going) TH_LOG("no GOING record");
+	ASSERT_TRUE(unreg >= 0 && unreg < going)
+		TH_LOG("the example's exit unregisters its kind: KIND %d < GOING %d", unreg, going);
+	expect_kind_rec(unreg, kind, 0, "example.event");
 	finish();
 }
 
+/* The example, as a driver's author would read it: register, raise, unregister at exit. */
 TEST(example_notify_records)
 {
 	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), rfd, n;
+	char text[512];
+	long long kind;
 
 	LOAD_EFD("pid=%d efd=%d", getpid(), efd);
 	efd_take(efd);
 	OPEN_READER(rfd);
 	drain(rfd);
-	/* selftest=1: the load fails unless efd_lkm_notify() refuses bad kinds and sizes. */
+	/*
+	 * selftest=1: the load fails unless efd_lkm refuses bad registrations, bad kinds and
+	 * sizes; the refused registrations leave no record.
+	 */
 	ASSERT_EQ(0, load("efd_lkm_example.ko", "selftest=1"));
-	ASSERT_EQ(0, sys_write("/sys/module/efd_lkm_example/parameters/fire", "3"));
+	ASSERT_EQ(0, sys_write(EXAMPLE "fire", "3"));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind);
+	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp("n u32 0 4\ntext str 4 16\naddr ipv4 20 4\n", text))
+		TH_LOG("example.event format '%s'", text);
 	n = drain(rfd);
 	close(rfd);
-	ASSERT_EQ(4, n) TH_LOG("load + 3 fires");
-	for (int i = 0; i < 4; i++) {
+	ASSERT_EQ(5, n) TH_LOG("KIND + load + 3 fires");
+	expect_kind_rec(0, kind, 1, "example.event");
+	for (int i = 1; i < 5; i++) {
 		uint32_t num;
+		uint8_t *addr = recs[i].data + 20;
 
 		memcpy(&num, recs[i].data, 4);
-		ASSERT_EQ(EXAMPLE_KIND, recs[i].kind) TH_LOG("record %d", i);
-		ASSERT_EQ(20, recs[i].len) TH_LOG("record %d", i);
-		ASSERT_EQ(i, num) TH_LOG("record %d", i);
+		ASSERT_EQ(kind, recs[i].kind) TH_LOG("record %d", i);
+		ASSERT_EQ(24, recs[i].len) TH_LOG("record %d", i);
+		ASSERT_EQ(i - 1, num) TH_LOG("record %d", i);
 		ASSERT_EQ(0, strcmp((char *)recs[i].data + 4, "efd_lkm_example"));
-		ASSERT_TRUE(!i || recs[i].seq == recs[i - 1].seq + 1) TH_LOG("seq gap");
+		ASSERT_TRUE(addr[0] == 192 && addr[1] == 0 && addr[2] == 2 && addr[3] == i - 1)
+			TH_LOG("record %d: addr %u.%u.%u.%u", i, addr[0], addr[1], addr[2], addr[3]);
+		ASSERT_TRUE(recs[i].seq == recs[i - 1].seq + 1) TH_LOG("seq gap");
 	}
-	ASSERT_EQ(4, efd_take(efd));
+	ASSERT_EQ(5, efd_take(efd));
 	ASSERT_EQ(0, unload("efd_lkm_example"));
+	ASSERT_EQ(0, kind_registered(kind)) TH_LOG("example.event after the example's exit");
 	finish();
+}
+
+/* ---- kinds: the built-in formats, registered kinds, their end ---- */
+
+struct builtin_kind {
+	long long kind;
+	const char *name;
+	const char *format;
+};
+
+/* The contract (kernel/README.md, "Kinds"): the daemon compiles the same table. */
+static const struct builtin_kind builtin_kinds[] = {
+	{ 1, "ATTACHED", "pid s32 0 4\nfd s32 4 4\n" },
+	{ 2, "TRIGGER", "index u32 0 4\nbatch u32 4 4\n" },
+	{ 3, "NETDEV", "ifname str 0 16\nifindex u32 16 4\nevent u32 20 4\nflags u32 24 4\n" },
+	{ 4, "MODULE", "name str 0 56\nstate u32 56 4\n" },
+	{ 5, "TICK", "n u64 0 8\n" },
+	{ 11, "KIND", "kind u32 0 4\nregistered u32 4 4\nname str 8 64\n" },
+};
+
+TEST(kinds_builtin_formats_in_sysfs)
+{
+	char text[1024], want[128];
+	struct dirent *de;
+	int entries = 0;
+	DIR *d;
+
+	LOAD_EFD(NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(builtin_kinds); i++) {
+		const struct builtin_kind *b = &builtin_kinds[i];
+
+		snprintf(want, sizeof(want), "%s\n", b->name);
+		ASSERT_LT(0, kind_file(b->kind, "name", text, sizeof(text))) TH_LOG("kind %lld", b->kind);
+		ASSERT_EQ(0, strcmp(want, text)) TH_LOG("kind %lld name '%s'", b->kind, text);
+		ASSERT_LT(0, kind_file(b->kind, "format", text, sizeof(text)));
+		ASSERT_EQ(0, strcmp(b->format, text)) TH_LOG("%s format '%s'", b->name, text);
+		ASSERT_EQ(1, kind_registered(b->kind)) TH_LOG("%s registered", b->name);
+	}
+	d = opendir(KINDS);
+	ASSERT_TRUE(d) TH_LOG("opendir " KINDS ": %s", strerror(errno));
+	while ((de = readdir(d))) {
+		bool ok = de->d_name[0] == '.';
+
+		for (size_t i = 0; i < ARRAY_SIZE(builtin_kinds); i++)
+			ok = ok || strtoll(de->d_name, NULL, 10) == builtin_kinds[i].kind;
+		ASSERT_TRUE(ok) TH_LOG("unexpected kind %s at load", de->d_name);
+		entries += de->d_name[0] != '.';
+	}
+	closedir(d);
+	ASSERT_EQ(ARRAY_SIZE(builtin_kinds), entries);
+	ASSERT_EQ(-ENOENT, kind_file(6, "name", text, sizeof(text))) TH_LOG("INPUT is reserved only");
+	ASSERT_EQ(0, SYSV("events")) TH_LOG("records at load");
+	finish();
+}
+
+/*
+ * Registers through efd_lkm_testmod's kind_register (printf-style spec "NAME FIELD...",
+ * FIELD "name:type:offset:size"): the kind's number, or -errno.
+ */
+static long long __attribute__((format(printf, 1, 2))) reg_kind(const char *fmt, ...)
+{
+	char spec[2048];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(spec, sizeof(spec), fmt, ap);
+	va_end(ap);
+	ret = sys_write(TESTMOD "kind_register", "%s", spec);
+	return ret ? ret : sys_read(TESTMOD "kind_register");
+}
+
+static int notify_kind(long long kind, int len)
+{
+	return sys_write(TESTMOD "kind_notify", "%lld %d", kind, len);
+}
+
+/* efd_lkm loaded, efd_lkm_testmod loaded, a plain reader open and drained. */
+FIXTURE(kinds) {
+	int rfd;
+};
+
+FIXTURE_SETUP(kinds)
+{
+	int ret;
+
+	self->rfd = -1;
+	LOAD_EFD(NULL);
+	ret = load("efd_lkm_testmod.ko", NULL);
+	ASSERT_EQ(0, ret) TH_LOG("insmod efd_lkm_testmod.ko: %s", err_name(ret));
+	OPEN_READER(self->rfd);
+	ASSERT_EQ(0, drain(self->rfd));
+}
+
+FIXTURE_TEARDOWN(kinds)
+{
+	int ret;
+
+	if (self->rfd >= 0)
+		close(self->rfd);
+	ret = loaded("efd_lkm_testmod") ? unload("efd_lkm_testmod") : 0;
+	EXPECT_EQ(0, ret) TH_LOG("rmmod efd_lkm_testmod: %s", err_name(ret));
+	ret = loaded("efd_lkm_example") ? unload("efd_lkm_example") : 0;
+	EXPECT_EQ(0, ret) TH_LOG("rmmod efd_lkm_example: %s", err_name(ret));
+	ret = unload("efd_lkm");
+	EXPECT_EQ(0, ret) TH_LOG("rmmod efd_lkm: %s", err_name(ret));
+}
+
+/* Every malformed registration is -EINVAL and leaves nothing: no number, no record. */
+TEST_F(kinds, register_refuses_bad_names_and_formats)
+{
+	char name63[64], name64[128], field32[33], field33[128], many[1024];
+	char spec[2048];
+	struct {
+		const char *what;
+		const char *spec;
+	} bad[] = {
+		{ "empty kind name", "- a:3:0:4" },
+		{ "upper case in the kind name", "Test.x a:3:0:4" },
+		{ "'-' in the kind name", "test-x a:3:0:4" },
+		{ "'/' in the kind name", "test/x a:3:0:4" },
+		{ "64-byte kind name", name64 },
+		{ "no fields", "test.x" },
+		{ "33 fields", many },
+		{ "empty field name", "test.x -:3:0:4" },
+		{ "upper case in a field name", "test.x A:3:0:4" },
+		{ "'.' in a field name", "test.x a.b:3:0:4" },
+		{ "33-byte field name", field33 },
+		{ "a field name twice", "test.x a:3:0:4 a:3:4:4" },
+		{ "type 0", "test.x a:0:0:4" },
+		{ "type 13", "test.x a:13:0:4" },
+		{ "u8 of 2 bytes", "test.x a:1:0:2" },
+		{ "u16 of 4 bytes", "test.x a:2:0:4" },
+		{ "u32 of 2 bytes", "test.x a:3:0:2" },
+		{ "u64 of 4 bytes", "test.x a:4:0:4" },
+		{ "s32 of 8 bytes", "test.x a:7:0:8" },
+		{ "str of 0 bytes", "test.x a:9:0:0" },
+		{ "bytes of 0 bytes", "test.x a:10:0:0" },
+		{ "ipv4 of 16 bytes", "test.x a:11:0:16" },
+		{ "ipv6 of 4 bytes", "test.x a:12:0:4" },
+		{ "u32 ending at 105", "test.x a:3:101:4" },
+		{ "bytes of 105", "test.x a:10:0:105" },
+		{ "str at 65535", "test.x a:9:65535:1" },
+		{ "overlapping u32s", "test.x a:3:0:4 b:3:2:4" },
+		{ "a u8 inside bytes", "test.x a:10:0:8 b:1:7:1" },
+		{ "overlap with an earlier field", "test.x a:1:0:1 b:3:4:4 c:9:3:2" },
+	};
+	long long ok, again, max;
+	int n, len = 0;
+
+	memset(name63, 'a', 63);
+	name63[63] = '\0';
+	memcpy(name63, "t.0_", 4);
+	snprintf(name64, sizeof(name64), "%sb a:3:0:4", name63);
+	memset(field32, 'f', 32);
+	field32[32] = '\0';
+	snprintf(field33, sizeof(field33), "test.x %sg:3:0:4", field32);
+	len = snprintf(many, sizeof(many), "test.x");
+	for (int i = 0; i < 33; i++)
+		len += snprintf(many + len, sizeof(many) - len, " f%d:1:%d:1", i, i);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		long long ret = reg_kind("%s", bad[i].spec);
+
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("%s ('%.80s'): %lld", bad[i].what, bad[i].spec, ret);
+	}
+	ASSERT_EQ(0, drain(self->rfd)) TH_LOG("records from refused registrations");
+
+	/* The limits themselves are accepted; refused registrations took no number. */
+	ok = reg_kind("%s %s:3:100:4", name63, field32);
+	ASSERT_EQ(EFD_LKM_KIND_REGISTERED_MIN, ok) TH_LOG("63-byte name, 32-byte field to byte 104");
+	len = snprintf(many, sizeof(many), "test.max");
+	for (int i = 0; i < 32; i++)
+		len += snprintf(many + len, sizeof(many) - len, " f%d:1:%d:1", i, 31 - i);
+	max = reg_kind("%s", many);
+	ASSERT_EQ(ok + 1, max) TH_LOG("32 fields, in any order");
+	again = reg_kind("%s a:3:0:4", name63);
+	ASSERT_EQ(-EEXIST, again) TH_LOG("the same name again while registered");
+	snprintf(spec, sizeof(spec), "test.max a:3:0:4");
+	ASSERT_EQ(-EEXIST, reg_kind("%s", spec)) TH_LOG("test.max again, another format");
+	ASSERT_EQ(-ENOENT, kind_file(max + 1, "name", spec, sizeof(spec)))
+		TH_LOG("a directory for a refused registration");
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n) TH_LOG("a KIND record per registration, none for the refused");
+	expect_kind_rec(0, ok, 1, name63);
+	expect_kind_rec(1, max, 1, "test.max");
+}
+
+/*
+ * A registered kind's format in sysfs, its KIND records, notify checked against the
+ * format, unregistering (the directory stays, registered 0), and a name registered again
+ * gets a new number.
+ */
+TEST_F(kinds, registered_kind_format_records_and_end)
+{
+	static const char *const format =
+		"a u8 0 1\nb u16 2 2\nc u32 4 4\nd u64 8 8\ne s8 16 1\nf s16 18 2\n"
+		"g s32 20 4\nh s64 24 8\ni str 32 16\nj bytes 48 5\nk ipv4 56 4\nl ipv6 60 16\n";
+	long long kind, again;
+	char text[1024];
+	int n, pfd;
+
+	kind = reg_kind("test.fmt a:1:0:1 b:2:2:2 c:3:4:4 d:4:8:8 e:5:16:1 f:6:18:2 g:7:20:4 "
+			"h:8:24:8 i:9:32:16 j:10:48:5 k:11:56:4 l:12:60:16");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind) TH_LOG("register: %lld", kind);
+	ASSERT_LT(0, kind_file(kind, "name", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp("test.fmt\n", text)) TH_LOG("name '%s'", text);
+	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp(format, text)) TH_LOG("format '%s'", text);
+	ASSERT_EQ(1, kind_registered(kind));
+
+	/* len must be the format's extent, 76; a number never registered is refused. */
+	ASSERT_EQ(0, notify_kind(kind, 76));
+	ASSERT_EQ(-EINVAL, notify_kind(kind, 75)) TH_LOG("len one short of the format");
+	ASSERT_EQ(-EINVAL, notify_kind(kind, 77)) TH_LOG("len one past the format");
+	ASSERT_EQ(-EINVAL, notify_kind(kind, 0));
+	ASSERT_EQ(-EINVAL, notify_kind(kind + 1, 76)) TH_LOG("a number not given out");
+	ASSERT_EQ(-EINVAL, notify_kind(EFD_LKM_KIND_REGISTERED_MIN + 1024, 4));
+	ASSERT_EQ(-EINVAL, notify_kind(EFD_LKM_KIND_KIND, 72)) TH_LOG("a built-in kind");
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n);
+	expect_kind_rec(0, kind, 1, "test.fmt");
+	ASSERT_EQ(kind, recs[1].kind);
+	ASSERT_EQ(76, recs[1].len);
+	for (int i = 0; i < 76; i++) {
+		ASSERT_EQ(i + 1, recs[1].data[i]) TH_LOG("payload byte %d", i);
+	}
+
+	snprintf(text, sizeof(text), KINDS "%lld/registered", kind);
+	pfd = open(text, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, pfd) TH_LOG("open %s: %s", text, strerror(errno));
+	ASSERT_EQ(1, read_number(pfd));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+	ASSERT_TRUE(wait_fd(pfd, POLLPRI | POLLERR, 3000)) TH_LOG("no POLLPRI on registered");
+	ASSERT_EQ(0, read_number(pfd));
+	close(pfd);
+	ASSERT_EQ(0, kind_registered(kind)) TH_LOG("registered after unregister");
+	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text))) TH_LOG("the directory went");
+	ASSERT_EQ(0, strcmp(format, text)) TH_LOG("format after unregister '%s'", text);
+	ASSERT_EQ(-EINVAL, notify_kind(kind, 76)) TH_LOG("notify after unregister");
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind)) TH_LOG("twice");
+	n = drain(self->rfd);
+	ASSERT_EQ(1, n) TH_LOG("one KIND record for unregister, none for the second");
+	expect_kind_rec(0, kind, 0, "test.fmt");
+
+	/* Registered again, the name gets a new number; the old directory stays at 0. */
+	again = reg_kind("test.fmt x:3:0:4");
+	ASSERT_LT(kind, again) TH_LOG("re-registered test.fmt: %lld after %lld", again, kind);
+	ASSERT_EQ(0, kind_registered(kind));
+	ASSERT_EQ(1, kind_registered(again));
+	ASSERT_EQ(again, kind_by_name("test.fmt"));
+	ASSERT_EQ(-EINVAL, notify_kind(kind, 76)) TH_LOG("the old number");
+	ASSERT_EQ(0, notify_kind(again, 4));
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n);
+	expect_kind_rec(0, again, 1, "test.fmt");
+	ASSERT_EQ(again, recs[1].kind);
+}
+
+/*
+ * The owner (efd_lkm_testmod) unloads without unregistering: efd_lkm ends its kinds, after
+ * the records already raised, which stay readable with their number.
+ */
+TEST_F(kinds, unloading_the_owner_unregisters_its_kinds)
+{
+	long long a, b, kind, other;
+	char text[256];
+	int n;
+
+	a = reg_kind("test.auto_a n:3:0:4");
+	b = reg_kind("test.auto_b v:11:0:4 w:12:4:16");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, a);
+	ASSERT_EQ(a + 1, b);
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, notify_kind(a, 4));
+	ASSERT_EQ(0, notify_kind(b, 20));
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	ASSERT_EQ(0, kind_registered(a)) TH_LOG("test.auto_a after its owner unloaded");
+	ASSERT_EQ(0, kind_registered(b));
+	ASSERT_LT(0, kind_file(b, "format", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp("v ipv4 0 4\nw ipv6 4 16\n", text)) TH_LOG("format '%s'", text);
+	n = drain(self->rfd);
+	ASSERT_EQ(8, n) TH_LOG("2 KIND, 4 records, 2 KIND");
+	expect_kind_rec(0, a, 1, "test.auto_a");
+	expect_kind_rec(1, b, 1, "test.auto_b");
+	for (int i = 2; i < 5; i++) {
+		ASSERT_EQ(a, recs[i].kind) TH_LOG("record %d of the departed kind", i);
+		ASSERT_EQ(4, recs[i].len);
+	}
+	ASSERT_EQ(b, recs[5].kind);
+	ASSERT_EQ(20, recs[5].len);
+	expect_kind_rec(6, a, 0, "test.auto_a");
+	expect_kind_rec(7, b, 0, "test.auto_b");
+
+	/* Loaded again, its old numbers are refused and the names get new ones. */
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(-EINVAL, notify_kind(a, 4)) TH_LOG("a departed kind's number");
+	kind = reg_kind("test.auto_a n:3:0:4");
+	ASSERT_EQ(b + 1, kind) TH_LOG("test.auto_a registered again");
+	other = kind_by_name("test.auto_b");
+	ASSERT_EQ(-1, other) TH_LOG("test.auto_b still registered");
+}
+
+/*
+ * The owner unloads with the modules source on since load (its notifier registered before
+ * the kinds' one): the KIND record still comes before the owner's MODULE GOING record, as
+ * it does when the owner's exit unregisters.
+ */
+TEST(kind_records_come_before_the_owners_module_going)
+{
+	int rfd, n, unreg, going;
+	long long kind;
+
+	LOAD_EFD("modules=1");
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	OPEN_READER(rfd);
+	drain(rfd);
+	kind = reg_kind("test.order n:3:0:4");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind);
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	n = drain(rfd);
+	close(rfd);
+	unreg = -1;
+	for (int i = 0; i < n; i++) {
+		if (recs[i].kind == EFD_LKM_KIND_KIND &&
+		    !((struct efd_lkm_kind *)recs[i].data)->registered)
+			unreg = i;
+	}
+	going = find_module(n, 0, "efd_lkm_testmod", EFD_LKM_MODULE_GOING);
+	ASSERT_TRUE(unreg >= 0 && going > unreg)
+		TH_LOG("KIND 0 at %d, MODULE GOING at %d (of %d)", unreg, going, n);
+	expect_kind_rec(unreg, kind, 0, "test.order");
+	finish();
+}
+
+/*
+ * A registered kind raised from hard irq (the test module's irq_work, every jiffy) and
+ * unregistered while that storm goes on: every record of it comes before its KIND 0 record,
+ * none after (unregistering waits for the records in flight before it announces the end).
+ */
+TEST_F_TIMEOUT(kinds, registered_kind_from_hard_irq_none_after_its_end, 60)
+{
+	for (int round = 0; round < 3; round++) {
+		long long kind = reg_kind("test.irq n:3:0:4 in_hardirq:3:4:4 signal_denied:3:8:4");
+		int n, end = -1, seen = 0;
+
+		ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind) TH_LOG("round %d", round);
+		ASSERT_EQ(0, sys_write(TESTMOD "irq_kind", "%lld", kind));
+		ASSERT_EQ(0, sys_write(TESTMOD "hardirq", "5"));
+		ASSERT_EQ(0, sys_write(TESTMOD "storm", "4"));
+		n = read_until(self->rfd, kind, 40, 5000);
+		for (int i = 0; i < n; i++) {
+			if (recs[i].kind != kind)
+				continue;
+			seen++;
+			ASSERT_EQ(12, recs[i].len);
+			ASSERT_EQ(1, ((struct testmod_event *)recs[i].data)->in_hardirq)
+				TH_LOG("round %d record %d", round, i);
+		}
+		ASSERT_LE(40, seen) TH_LOG("round %d: records of the kind from hard irq", round);
+		/* Unregister under the storm, then let it try on until it is stopped. */
+		ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+		n = read_until(self->rfd, EFD_LKM_KIND_KIND, 1, 5000);
+		for (int i = 0; i < n && end < 0; i++) {
+			if (recs[i].kind == EFD_LKM_KIND_KIND)
+				end = i;
+		}
+		ASSERT_LE(0, end) TH_LOG("round %d: no KIND record after unregister", round);
+		expect_kind_rec(end, kind, 0, "test.irq");
+		for (int i = end + 1; i < n; i++) {
+			ASSERT_NE(kind, recs[i].kind) TH_LOG("round %d: a record after KIND 0", round);
+		}
+		ASSERT_EQ(0, sys_write(TESTMOD "storm", "0"));
+		n = drain(self->rfd);
+		for (int i = 0; i < n; i++) {
+			ASSERT_NE(kind, recs[i].kind) TH_LOG("round %d: a record after KIND 0", round);
+		}
+	}
+	ASSERT_EQ(0, sys_write(TESTMOD "irq_kind", "0"));
+}
+
+/*
+ * 1024 registrations per load, then -ENOSPC; a number freed by unregistering is not handed
+ * out again, and the owner's unload ends the 1023 left with one grace period.
+ */
+TEST_F_TIMEOUT(kinds, registrations_past_1024_refused_numbers_never_reused, 120)
+{
+	long long kind;
+	int n;
+
+	for (int i = 0; i < 1024; i++) {
+		kind = reg_kind("test.n%d n:3:0:4", i);
+		ASSERT_EQ(EFD_LKM_KIND_REGISTERED_MIN + i, kind) TH_LOG("registration %d", i);
+	}
+	ASSERT_EQ(-ENOSPC, reg_kind("test.more n:3:0:4")) TH_LOG("the 1025th registration");
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%d", EFD_LKM_KIND_REGISTERED_MIN));
+	ASSERT_EQ(0, kind_registered(EFD_LKM_KIND_REGISTERED_MIN));
+	ASSERT_EQ(-ENOSPC, reg_kind("test.n0 n:3:0:4")) TH_LOG("a freed number handed out again");
+	n = drain(self->rfd);
+	ASSERT_EQ(1025, n) TH_LOG("KIND records: 1024 registered, 1 unregistered");
+	expect_kind_rec(1024, EFD_LKM_KIND_REGISTERED_MIN, 0, "test.n0");
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	n = drain(self->rfd);
+	ASSERT_EQ(1023, n) TH_LOG("KIND 0 records at the owner's unload");
+	for (int i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "test.n%d", i + 1);
+		expect_kind_rec(i, EFD_LKM_KIND_REGISTERED_MIN + 1 + i, 0, name);
+	}
+	ASSERT_EQ(0, kind_registered(EFD_LKM_KIND_REGISTERED_MIN + 1023));
+}
+
+/* An owner whose init fails after registering: efd_lkm ends the kind all the same. */
+TEST_F(kinds, owner_failing_its_init_unregisters_its_kind)
+{
+	long long kind;
+	char text[256];
+	int ret, n;
+
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	ret = load("efd_lkm_testmod.ko", "fail_init=1");
+	ASSERT_EQ(-ECANCELED, ret) TH_LOG("insmod fail_init=1: %s", err_name(ret));
+	ASSERT_FALSE(loaded("efd_lkm_testmod"));
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n) TH_LOG("KIND 1, KIND 0");
+	kind = ((struct efd_lkm_kind *)recs[0].data)->kind;
+	expect_kind_rec(0, kind, 1, "testmod.init");
+	expect_kind_rec(1, kind, 0, "testmod.init");
+	ASSERT_EQ(0, kind_registered(kind));
+	ASSERT_LT(0, kind_file(kind, "format", text, sizeof(text)));
+	ASSERT_EQ(0, strcmp("n u32 0 4\n", text)) TH_LOG("format '%s'", text);
+	ASSERT_EQ(-1, kind_by_name("testmod.init"));
+}
+
+/* Unregistering a number the caller does not own, or not registered: nothing happens. */
+TEST_F(kinds, unregister_of_a_kind_not_its_own_changes_nothing)
+{
+	long long kind;
+	int n;
+
+	ASSERT_EQ(0, load("efd_lkm_example.ko", NULL));
+	kind = kind_by_name("example.event");
+	ASSERT_LE(EFD_LKM_KIND_REGISTERED_MIN, kind);
+	drain(self->rfd);
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%lld", kind + 100));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "%d", EFD_LKM_KIND_TICK));
+	ASSERT_EQ(0, sys_write(TESTMOD "kind_unregister", "-22"));
+	ASSERT_EQ(1, kind_registered(kind)) TH_LOG("another module unregistered example.event");
+	ASSERT_EQ(1, kind_registered(EFD_LKM_KIND_TICK));
+	/* Any module may raise a registered kind: numbers are not reused, so it cannot be stale. */
+	ASSERT_EQ(0, notify_kind(kind, 24));
+	ASSERT_EQ(0, sys_write(EXAMPLE "fire", "1"));
+	n = drain(self->rfd);
+	ASSERT_EQ(2, n) TH_LOG("no KIND record from refused unregisters");
+	ASSERT_EQ(kind, recs[0].kind);
+	ASSERT_EQ(kind, recs[1].kind);
+	ASSERT_EQ(0, unload("efd_lkm_example"));
+	ASSERT_EQ(0, kind_registered(kind));
 }
 
 TEST(tick_ms)

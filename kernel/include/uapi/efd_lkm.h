@@ -30,14 +30,50 @@
 
 #define EFD_LKM_DATA_MAX	104
 
-/* Built-in kinds; 0x1000..0xFFFF belong to other modules through efd_lkm_notify(). */
+/*
+ * Kinds. Below 0x1000: built in, described in /sys/kernel/efd_lkm/kinds/<kind>/.
+ * 0x1000..0xFFFF: opaque kinds of other modules through efd_lkm_notify(), undescribed.
+ * From 0x10000: kinds other modules registered with efd_lkm_kind_register(), numbered up from
+ * EFD_LKM_KIND_REGISTERED_MIN and never reused within one load of efd_lkm; each is described
+ * in sysfs like the built-in ones, and a KIND record announces its registration and its end.
+ */
 #define EFD_LKM_KIND_ATTACHED	1
 #define EFD_LKM_KIND_TRIGGER	2
 #define EFD_LKM_KIND_NETDEV	3
 #define EFD_LKM_KIND_MODULE	4
 #define EFD_LKM_KIND_TICK	5
+/* Reserved for sources still to come (DESIGN.md, contract 2): not raised yet, no payload yet. */
+#define EFD_LKM_KIND_INPUT	6
+#define EFD_LKM_KIND_POWER	7
+#define EFD_LKM_KIND_IFADDR	8
+#define EFD_LKM_KIND_PM		9
+#define EFD_LKM_KIND_CPU	10
+#define EFD_LKM_KIND_KIND	11
 #define EFD_LKM_KIND_USER_MIN	0x1000
 #define EFD_LKM_KIND_USER_MAX	0xFFFF
+#define EFD_LKM_KIND_REGISTERED_MIN	0x10000
+
+/*
+ * Field types of a kind's format (/sys/kernel/efd_lkm/kinds/<kind>/format names them
+ * u8 u16 u32 u64 s8 s16 s32 s64 str bytes ipv4 ipv6). Integers are native-endian, of their
+ * size (1, 2, 4 or 8 bytes); str is NUL-padded to its size; ipv4 (4 bytes) and ipv6 (16) are
+ * addresses in network byte order.
+ */
+#define EFD_LKM_FIELD_U8	1
+#define EFD_LKM_FIELD_U16	2
+#define EFD_LKM_FIELD_U32	3
+#define EFD_LKM_FIELD_U64	4
+#define EFD_LKM_FIELD_S8	5
+#define EFD_LKM_FIELD_S16	6
+#define EFD_LKM_FIELD_S32	7
+#define EFD_LKM_FIELD_S64	8
+#define EFD_LKM_FIELD_STR	9
+#define EFD_LKM_FIELD_BYTES	10
+#define EFD_LKM_FIELD_IPV4	11
+#define EFD_LKM_FIELD_IPV6	12
+
+#define EFD_LKM_KIND_NAME_MAX	63	/* bytes of a registered kind's name: [a-z0-9_.]+ */
+#define EFD_LKM_FIELD_NAME_MAX	32	/* bytes of a field's name: [a-z0-9_]+ */
 
 /* struct efd_lkm_event.flags */
 #define EFD_LKM_F_REDELIVERED	0x0001	/* an earlier open() received it and did not commit it */
@@ -88,6 +124,18 @@ struct efd_lkm_module {
 /* EFD_LKM_KIND_TICK: n counts ticks since tick_ms was last switched on. */
 struct efd_lkm_tick {
 	__u64 n;
+};
+
+/*
+ * EFD_LKM_KIND_KIND: kind was registered (registered 1) or unregistered (0); name as
+ * registered, NUL-padded. When this record can be read, /sys/kernel/efd_lkm/kinds/<kind>/
+ * already shows it (registered reads the same value); no record of kind follows its
+ * registered-0 record.
+ */
+struct efd_lkm_kind {
+	__u32 kind;
+	__u32 registered;
+	char  name[EFD_LKM_KIND_NAME_MAX + 1];
 };
 
 #endif /* _UAPI_EFD_LKM_H */

@@ -12,9 +12,26 @@
  *   parameters/hardirq    write N: emit N 0x1002 records from hard interrupt context
  *   parameters/storm      write N: from every jiffy on, emit N 0x1004 records from hard
  *                         interrupt context (0 stops)
+ *   parameters/irq_kind   write KIND: hardirq and storm records take kind KIND instead
+ *                         (a registered kind with a 12-byte format); 0 (default) undoes it
  *   parameters/nmi        write 1: the next unknown NMIs (QMP inject-nmi) call
  *                         efd_lkm_notify(0x1005); read "COUNT RET": NMIs seen and the last
  *                         return value; poll() reports POLLPRI when COUNT changes
+ *
+ * and drives the registered-kinds API with the formats a test gives it:
+ *
+ *   parameters/kind_register    write "NAME FIELD..." with FIELD "name:type:offset:size"
+ *                               (type a number, EFD_LKM_FIELD_*; "-" for an empty name):
+ *                               efd_lkm_kind_register(); a negative result is the write's
+ *                               errno (a spec that does not parse: EBADMSG); read: the last
+ *                               result, the kind's number or -errno
+ *   parameters/kind_unregister  write KIND: efd_lkm_kind_unregister(KIND)
+ *   parameters/kind_notify      write "KIND LEN": efd_lkm_notify(KIND, bytes 1, 2, ..., LEN);
+ *                               its error is the write's errno
+ *   fail_init=1                 (load) init registers "testmod.init" (n u32 0 4), then fails
+ *                               with ECANCELED
+ *
+ * Its kinds are left registered at exit on purpose: efd_lkm must end them by itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +46,7 @@
 #include <linux/poll.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/timer.h>
 #include <linux/wait.h>
@@ -64,6 +82,10 @@ struct testmod_watch {
 static DEFINE_MUTEX(testmod_mutex);
 static struct testmod_watch *testmod_watch;
 static struct testmod_watch *testmod_hup;
+
+/* The kind hardirq and storm records take instead of their own, when not 0. */
+static unsigned int testmod_irq_kind;
+module_param_named(irq_kind, testmod_irq_kind, uint, 0600);
 
 static void testmod_emit(u32 kind, u32 n)
 {
@@ -166,7 +188,8 @@ static void testmod_hardirq(struct irq_work *work)
 	int i = atomic_xchg(&testmod_hard_pending, 0);
 
 	while (i-- > 0)
-		testmod_emit(TESTMOD_KIND_HARDIRQ, atomic_inc_return(&testmod_hard_n));
+		testmod_emit(READ_ONCE(testmod_irq_kind) ?: TESTMOD_KIND_HARDIRQ,
+			     atomic_inc_return(&testmod_hard_n));
 }
 
 static struct irq_work testmod_hard_work = IRQ_WORK_INIT_HARD(testmod_hardirq);
@@ -204,7 +227,8 @@ static void testmod_storm_irq(struct irq_work *work)
 	unsigned int i, n = READ_ONCE(testmod_storm_n);
 
 	for (i = 0; i < n; i++)
-		testmod_emit(TESTMOD_KIND_STORM, atomic_inc_return(&testmod_storm_seq));
+		testmod_emit(READ_ONCE(testmod_irq_kind) ?: TESTMOD_KIND_STORM,
+			     atomic_inc_return(&testmod_storm_seq));
 }
 
 static struct irq_work testmod_storm_work = IRQ_WORK_INIT_HARD(testmod_storm_irq);
@@ -307,8 +331,132 @@ static const struct kernel_param_ops testmod_nmi_ops = {
 
 module_param_cb(nmi, &testmod_nmi_ops, NULL, 0600);
 
+/* ---- registered kinds: the API driven from user space ---- */
+
+#define TESTMOD_KIND_FIELDS_MAX	40	/* more than efd_lkm accepts */
+
+static int testmod_kind_result;
+
+/* "-" stands for an empty name. */
+static const char *testmod_name(const char *tok)
+{
+	return strcmp(tok, "-") ? tok : "";
+}
+
+static int testmod_parse_field(char *tok, struct efd_lkm_field *f)
+{
+	char *name = strsep(&tok, ":"), *type = strsep(&tok, ":"), *off = strsep(&tok, ":");
+
+	if (!type || !off || !tok)
+		return -EBADMSG;
+	f->name = testmod_name(name);
+	if (kstrtou16(type, 0, &f->type) || kstrtou16(off, 0, &f->offset) ||
+	    kstrtou16(tok, 0, &f->size))
+		return -EBADMSG;
+	return 0;
+}
+
+/* The spec's strings are freed right after: efd_lkm must have copied the names. */
+static int testmod_set_kind_register(const char *val, const struct kernel_param *kp)
+{
+	struct efd_lkm_field *fields;
+	char *spec, *p, *tok, *name;
+	unsigned int n = 0;
+	int ret = 0;
+
+	spec = kstrdup(val, GFP_KERNEL);
+	fields = kcalloc(TESTMOD_KIND_FIELDS_MAX, sizeof(*fields), GFP_KERNEL);
+	if (!spec || !fields) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p = strim(spec);
+	name = strsep(&p, " ");
+	while (p && (tok = strsep(&p, " ")) && !ret) {
+		if (!*tok)
+			continue;
+		if (n == TESTMOD_KIND_FIELDS_MAX)
+			ret = -EBADMSG;
+		else
+			ret = testmod_parse_field(tok, &fields[n++]);
+	}
+	if (!ret) {
+		ret = efd_lkm_kind_register(testmod_name(name), fields, n);
+		testmod_kind_result = ret;
+	}
+out:
+	kfree(fields);
+	kfree(spec);
+	return ret < 0 ? ret : 0;
+}
+
+static int testmod_get_kind_register(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", testmod_kind_result);
+}
+
+static const struct kernel_param_ops testmod_kind_register_ops = {
+	.set = testmod_set_kind_register,
+	.get = testmod_get_kind_register,
+};
+
+module_param_cb(kind_register, &testmod_kind_register_ops, NULL, 0600);
+
+static int testmod_set_kind_unregister(const char *val, const struct kernel_param *kp)
+{
+	int kind, ret;
+
+	ret = kstrtoint(val, 0, &kind);
+	if (ret)
+		return ret;
+	efd_lkm_kind_unregister(kind);
+	return 0;
+}
+
+static const struct kernel_param_ops testmod_kind_unregister_ops = {
+	.set = testmod_set_kind_unregister,
+};
+
+module_param_cb(kind_unregister, &testmod_kind_unregister_ops, NULL, 0200);
+
+static int testmod_set_kind_notify(const char *val, const struct kernel_param *kp)
+{
+	u8 data[EFD_LKM_DATA_MAX + 8];
+	unsigned int kind, len, i;
+
+	if (sscanf(val, "%u %u", &kind, &len) != 2 || len > sizeof(data))
+		return -EBADMSG;
+	for (i = 0; i < len; i++)
+		data[i] = i + 1;
+	return efd_lkm_notify(kind, data, len);
+}
+
+static const struct kernel_param_ops testmod_kind_notify_ops = {
+	.set = testmod_set_kind_notify,
+};
+
+module_param_cb(kind_notify, &testmod_kind_notify_ops, NULL, 0200);
+
+static bool fail_init;
+module_param(fail_init, bool, 0444);
+
+static const struct efd_lkm_field testmod_init_fields[] __initconst = {
+	{ .name = "n", .offset = 0, .size = 4, .type = EFD_LKM_FIELD_U32 },
+};
+
+/* An init that fails after registering a kind: efd_lkm's GOING notifier must end it. */
+static int __init testmod_init_fails(void)
+{
+	int ret = efd_lkm_kind_register("testmod.init", testmod_init_fields,
+					ARRAY_SIZE(testmod_init_fields));
+
+	return ret < 0 ? ret : -ECANCELED;
+}
+
 static int __init testmod_init(void)
 {
+	if (fail_init)
+		return testmod_init_fails();
 	timer_setup(&testmod_storm_timer, testmod_storm_tick, 0);
 	return register_nmi_handler(NMI_UNKNOWN, testmod_nmi, 0, "efd_lkm_testmod");
 }
@@ -330,4 +478,4 @@ module_init(testmod_init);
 module_exit(testmod_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq, wake-up callbacks and NMI");
+MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq, wake-ups and NMI; kinds");
