@@ -31,7 +31,7 @@ public sealed class ExecHandlerTests
         Assert.Equal((0, 0, false), (result.Status.ExitCode, result.Status.Signal, result.TimedOut));
         Assert.Equal(
             [
-                "EFD_COUNT=1", "EFD_FLAGS=4163", "EFD_IFINDEX=9", "EFD_IFNAME=dummy0", "EFD_KIND=NETDEV", "EFD_KIND_ID=3",
+                "EFD_COUNT=1", "EFD_FLAGS=4163", "EFD_F_EVENT=UP", "EFD_F_FLAGS=0x1043", "EFD_F_IFINDEX=9", "EFD_F_IFNAME=dummy0", "EFD_IFINDEX=9", "EFD_IFNAME=dummy0", "EFD_KIND=NETDEV", "EFD_KIND_ID=3",
                 "EFD_NETDEV_EVENT=UP", "EFD_RULE=dummy-up", "EFD_SEQ=17", "EFD_TIMESTAMP_NS=123456789",
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "PWD=/", // added by the script's shell: the program starts in /
