@@ -148,6 +148,34 @@ public sealed class ExecHandlerTests
     }
 
     [RequiresRootFact("exec rules switch users and process groups")]
+    public async Task ARuleOnARegisteredKindRunsWithItsFieldsAndItsName()
+    {
+        using var dir = new TempDirectory();
+        await using var exec = new ExecFixture(4, new ExecRuleOptions
+        {
+            Name = "example",
+            Kinds = ["example.event"],
+            Match = new ExecMatchOptions { Fields = new() { ["n"] = "0x1d6b", ["text"] = "Linux*" } },
+            Program = Scripts.WriteDumper(dir),
+            Arguments = [dir.Path],
+        });
+
+        Assert.Equal(["example.event"], exec.Handler.RegisteredKinds);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Registered(0x10000, "other.event"), ("n", 0x1d6b), ("text", "Linux")), None);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Example, ("n", 0x1d6c), ("text", "Linux")), None);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Example, ("n", 0x1d6b), ("text", "Linux Foundation"), ("addr", System.Net.IPAddress.Parse("192.0.2.1"))), None);
+        Assert.Single(await exec.WaitForRunsAsync(1));
+
+        IReadOnlyList<string> env = Scripts.ReadNulSeparated(Path.Combine(dir.Path, "env"));
+        Assert.Contains("EFD_KIND=example.event", env);
+        Assert.Contains("EFD_KIND_ID=65536", env);
+        Assert.Contains("EFD_F_N=7531", env);
+        Assert.Contains("EFD_F_TEXT=Linux Foundation", env);
+        Assert.Contains("EFD_F_ADDR=192.0.2.1", env);
+        Assert.Single(exec.Results);
+    }
+
+    [RequiresRootFact("exec rules switch users and process groups")]
     public async Task ATimeoutKillsTheWholeProcessGroupGrandchildrenIncluded()
     {
         using var dir = new TempDirectory();
