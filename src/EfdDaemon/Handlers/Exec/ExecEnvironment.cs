@@ -67,8 +67,9 @@ internal static class ExecEnvironment
             env.Add(Var("EFD_ATTACHED_PID", attached.Pid));
             env.Add(Var("EFD_ATTACHED_FD", attached.Fd));
         }
-        else if (e.Format is null && !e.Payload.IsEmpty)
+        else if (e.Format is null && e.Kind >= EventKind.UserFirst)
         {
+            // As in API 1: present for every opaque event, empty for an empty payload.
             env.Add(Var("EFD_PAYLOAD_HEX", Convert.ToHexStringLower(e.Payload.Span)));
         }
     }

@@ -31,7 +31,7 @@ internal sealed class ExecRuleOptions : IValidatableObject
     [Required]
     public string? Name { get; set; }
 
-    /// <summary>Gets or sets the kinds the rule applies to (names, <c>USER_0x1234</c> or numbers); at least one.</summary>
+    /// <summary>Gets or sets the kinds the rule applies to (built-in names, registered kinds' names such as <c>usb.device</c>, <c>USER_0x1234</c> or numbers); at least one.</summary>
     public string[]? Kinds { get; set; }
 
     /// <summary>Gets or sets conditions on payload fields; all given ones must hold.</summary>
@@ -60,7 +60,7 @@ internal sealed class ExecRuleOptions : IValidatableObject
     /// </summary>
     public bool SkipRedelivered { get; set; }
 
-    /// <summary>Checks what attributes cannot: kinds, globs, the program, the user and group.</summary>
+    /// <summary>Checks what attributes cannot: kinds, field conditions, the program, the user and group.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var errors = new List<string>();

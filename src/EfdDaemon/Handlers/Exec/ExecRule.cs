@@ -139,48 +139,74 @@ internal sealed class ExecRule
     /// <summary>
     /// Reads <c>Match:Fields</c> and the aliases of API 1 (<c>Interface</c> = NETDEV's <c>ifname</c>,
     /// <c>NetdevEvent</c> = its <c>event</c>, <c>Module</c> = MODULE's <c>name</c>, <c>ModuleState</c> =
-    /// its <c>state</c>), and checks each against the rule's built-in kinds: a field none of them has, or
-    /// a value its type cannot hold, is an error. Fields of registered kinds are checked per event.
+    /// its <c>state</c>; each still for its own kind's events only, as documented), and checks each
+    /// against the rule's built-in kinds: a field none of them has, or a value that none of their
+    /// fields of that name can hold, is an error. A rule that also names a registered kind (by name or
+    /// number) or an opaque kind may name fields the built-in kinds lack: those are known per event.
     /// </summary>
     private static List<FieldCondition> ReadConditions(ExecMatchOptions match, KindFilter kinds, Action<string> error)
     {
+        IReadOnlyList<EventKind> numbers = kinds.Kinds ?? [];
+        bool openEnded = kinds.Names.Count > 0 || numbers.Any(k => BuiltInKinds.Get(k) is null);
         var conditions = new List<FieldCondition>();
         void Add(string where, string field, string? pattern, EventKind? aliasOf)
         {
             if (pattern is null)
             {
-                return;
+                return; // absent (JSON null): matches anything
             }
 
-            if (aliasOf is { } kind && !(kinds.Kinds ?? []).Contains(kind))
+            if (aliasOf is { } kind && !numbers.Contains(kind))
             {
                 error($"Match.{where} applies to {EventKindNames.GetName(kind)} events only: add {EventKindNames.GetName(kind)} to Kinds");
                 return;
             }
 
-            FieldCondition? condition = FieldCondition.TryCreate(field, pattern, out string? problem);
-            if (condition is null)
+            if (aliasOf is null && pattern.Length == 0)
+            {
+                error($"Match.{where}: the pattern is empty (leave the key out to match any value)");
+                return;
+            }
+
+            if (FieldCondition.TryCreate(field, pattern, aliasOf, out string? problem) is not { } condition)
             {
                 error($"Match.{where}: {problem}");
                 return;
             }
 
-            List<EventField> known = [.. (kinds.Kinds ?? []).Select(BuiltInKinds.Get).OfType<EventFormat>()
-                .Select(f => f.TryGetField(field, out EventField? x) ? x : null).OfType<EventField>()];
-            bool openEnded = kinds.Names.Count > 0 || (kinds.Kinds ?? []).Any(k => BuiltInKinds.Get(k) is null);
-            if (known.Count == 0 && !openEnded)
+            EventFormat[] formats = [.. (aliasOf is { } only ? [only] : numbers).Select(BuiltInKinds.Get).OfType<EventFormat>()];
+            List<(EventFormat Format, EventField Field)> known = [];
+            foreach (EventFormat format in formats)
             {
-                error($"Match.{where}: no kind of this rule ({string.Join(", ", (kinds.Kinds ?? []).Select(EventKindNames.GetName))}) has a field '{field}'");
+                if (format.TryGetField(field, out EventField? f))
+                {
+                    known.Add((format, f));
+                }
+            }
+
+            bool open = aliasOf is null && openEnded;
+            if (known.Count == 0 && !open)
+            {
+                error($"Match.{where}: no kind of this rule ({string.Join(", ", formats.Select(f => f.Name))}) has a field '{field}'");
                 return;
             }
 
-            foreach (EventField f in known)
+            // One kind that can hold the value is enough: the condition then only narrows the others out.
+            List<(EventFormat Format, string Why)> mismatches = [];
+            foreach ((EventFormat format, EventField f) in known)
             {
-                if (condition.CheckAgainst(f) is { } mismatch)
+                if (condition.CheckAgainst(f) is { } why)
                 {
-                    error($"Match.{where}: {mismatch}");
-                    return;
+                    mismatches.Add((format, why));
                 }
+            }
+
+            if (mismatches.Count > 0 && mismatches.Count == known.Count && !open)
+            {
+                error(mismatches.Count == 1
+                    ? $"Match.{where}: {mismatches[0].Why}"
+                    : $"Match.{where}: {string.Join("; ", mismatches.Select(m => $"{m.Why} ({m.Format.Name})"))}");
+                return;
             }
 
             conditions.Add(condition);

@@ -31,7 +31,7 @@ public sealed class ExecHandlerTests
         Assert.Equal((0, 0, false), (result.Status.ExitCode, result.Status.Signal, result.TimedOut));
         Assert.Equal(
             [
-                "EFD_COUNT=1", "EFD_FLAGS=4163", "EFD_IFINDEX=9", "EFD_IFNAME=dummy0", "EFD_KIND=NETDEV", "EFD_KIND_ID=3",
+                "EFD_COUNT=1", "EFD_FLAGS=4163", "EFD_F_EVENT=UP", "EFD_F_FLAGS=0x1043", "EFD_F_IFINDEX=9", "EFD_F_IFNAME=dummy0", "EFD_IFINDEX=9", "EFD_IFNAME=dummy0", "EFD_KIND=NETDEV", "EFD_KIND_ID=3",
                 "EFD_NETDEV_EVENT=UP", "EFD_RULE=dummy-up", "EFD_SEQ=17", "EFD_TIMESTAMP_NS=123456789",
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "PWD=/", // added by the script's shell: the program starts in /
@@ -145,6 +145,34 @@ public sealed class ExecHandlerTests
         Assert.Contains("EFD_KIND=USER_0x1234", env);
         Assert.Contains("EFD_KIND_ID=4660", env);
         Assert.Contains("EFD_PAYLOAD_HEX=dead0001", env);
+    }
+
+    [RequiresRootFact("exec rules switch users and process groups")]
+    public async Task ARuleOnARegisteredKindRunsWithItsFieldsAndItsName()
+    {
+        using var dir = new TempDirectory();
+        await using var exec = new ExecFixture(4, new ExecRuleOptions
+        {
+            Name = "example",
+            Kinds = ["example.event"],
+            Match = new ExecMatchOptions { Fields = new() { ["n"] = "0x1d6b", ["text"] = "Linux*" } },
+            Program = Scripts.WriteDumper(dir),
+            Arguments = [dir.Path],
+        });
+
+        Assert.Equal(["example.event"], exec.Handler.RegisteredKinds);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Registered(0x10000, "other.event"), ("n", 0x1d6b), ("text", "Linux")), None);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Example, ("n", 0x1d6c), ("text", "Linux")), None);
+        await exec.Handler.HandleAsync(FieldEvents.Of(FieldEvents.Example, ("n", 0x1d6b), ("text", "Linux Foundation"), ("addr", System.Net.IPAddress.Parse("192.0.2.1"))), None);
+        Assert.Single(await exec.WaitForRunsAsync(1));
+
+        IReadOnlyList<string> env = Scripts.ReadNulSeparated(Path.Combine(dir.Path, "env"));
+        Assert.Contains("EFD_KIND=example.event", env);
+        Assert.Contains("EFD_KIND_ID=65536", env);
+        Assert.Contains("EFD_F_N=7531", env);
+        Assert.Contains("EFD_F_TEXT=Linux Foundation", env);
+        Assert.Contains("EFD_F_ADDR=192.0.2.1", env);
+        Assert.Single(exec.Results);
     }
 
     [RequiresRootFact("exec rules switch users and process groups")]

@@ -40,7 +40,7 @@ public sealed class ExecReloadTests
         File.WriteAllText(daemon.ConfigFile, Rules(("first", "TRIGGER", "/bin/true"), ("broken", "NOT_A_KIND", "relative/program")));
         IReadOnlyList<string> errors = daemon.Reloader.Reload();
 
-        Assert.Contains("Exec rule broken: Kinds: 'NOT_A_KIND' is not an event kind (a name such as NETDEV, USER_0x1234, or a number 0x1000-0xFFFF)", errors);
+        Assert.Contains("Exec rule broken: Kinds: 'NOT_A_KIND' is not an event kind (a name such as NETDEV or usb.device, USER_0x1234, or a number from 0x1000)", errors);
         Assert.Contains("Exec rule broken: Program: 'relative/program' is not an absolute path (there is no PATH lookup)", errors);
         Assert.Same(before, exec.Rules);
         Assert.Equal([EventKind.Trigger], ExecKinds(daemon));
