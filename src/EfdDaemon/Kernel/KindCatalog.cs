@@ -193,6 +193,12 @@ internal static class KindFormatText
             throw new FormatException($"'{name}' is not a kind name ([a-z0-9_.]+, at most {EventFormat.MaxNameLength} bytes)");
         }
 
+        if (BuiltInKinds.TryGet(name, out EventFormat? builtIn))
+        {
+            // Configuration reads kind names case-insensitively: "netdev" means NETDEV.
+            throw new FormatException($"'{name}' is the name of the built-in kind {builtIn.Name}; configuration could not tell them apart");
+        }
+
         var fields = new List<EventField>();
         int lineNumber = 0;
         foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -81,6 +81,7 @@ public sealed class KindCatalogTests : IDisposable
 
     [Theory]
     [InlineData("Bad.Name", "x u8 0 1\n", "'Bad.Name' is not a kind name")]
+    [InlineData("netdev", "x u8 0 1\n", "is the name of the built-in kind NETDEV")]
     [InlineData("a.b", "x u8 0\n", "format line 1 'x u8 0' is not 'name type offset size'")]
     [InlineData("a.b", "x float 0 4\n", "is not 'name type offset size'")]
     [InlineData("a.b", "x u32 0 2\n", "does not fit")]
