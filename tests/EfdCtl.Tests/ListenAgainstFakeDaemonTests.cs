@@ -9,10 +9,12 @@ public sealed class ListenAgainstFakeDaemonTests
 
     private static readonly string[] SampleEvents =
     [
-        """{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"kernelTimestampNs":5000,"receivedAt":"2026-11-25T17:00:00Z","payload":"AQAAAAMAAAA=","index":1,"batch":3}""",
-        """{"seq":13,"kind":"NETDEV","kindId":3,"count":1,"ifname":"dummy0","ifindex":4,"netdevEvent":"UP","flags":4099}""",
+        """{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"kernelTimestampNs":5000,"receivedAt":"2026-11-25T17:00:00Z","payload":"AQAAAAMAAAA=","fields":{"index":1,"batch":3}}""",
+        """{"seq":13,"kind":"NETDEV","kindId":3,"count":1,"kernelTimestampNs":6000,"receivedAt":"2026-11-25T17:00:01Z","payload":"ZHVtbXkwAAAAAAAAAAAAAAQAAAABAAAAAxAAAAAAAAA=","fields":{"ifname":"dummy0","ifindex":4,"event":"UP","flags":"0x1003","netns":0}}""",
         """{"skipped":2}""",
     ];
+
+    private const string NetdevLine = "NETDEV seq=13 ifname=dummy0 ifindex=4 event=UP flags=0x1003 netns=0";
 
     [Fact]
     public async Task ListenPrintsOneLinePerEventUntilInterruptedAndExitsZero()
@@ -32,7 +34,7 @@ public sealed class ListenAgainstFakeDaemonTests
         Assert.Equal(ExitCodes.Ok, r.ExitCode);
         Assert.Equal("", r.Error);
         Assert.Equal(
-            ["TRIGGER seq=12 index=1 batch=3", "NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003", "SKIPPED 2 events (efdctl listen could not keep up)"],
+            ["TRIGGER seq=12 index=1 batch=3", NetdevLine, "SKIPPED 2 events (efdctl listen could not keep up)"],
             output.Lines);
     }
 
@@ -68,7 +70,7 @@ public sealed class ListenAgainstFakeDaemonTests
 
         Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
         Assert.Equal("""{"cmd":"listen","kinds":["NETDEV"]}""", await daemon.Requests.ReadAsync());
-        Assert.Equal(["NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003"], output.Lines);
+        Assert.Equal([NetdevLine], output.Lines);
     }
 
     [Fact]
