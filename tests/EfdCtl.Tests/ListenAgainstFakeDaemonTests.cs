@@ -14,6 +14,12 @@ public sealed class ListenAgainstFakeDaemonTests
         """{"skipped":2}""",
     ];
 
+    private static readonly string[] RegisteredEvents =
+    [
+        """{"seq":20,"kind":"usb.device","kindId":65536,"count":1,"kernelTimestampNs":7000,"receivedAt":"2026-11-25T17:00:02Z","payload":"AQAAAA==","fields":{"busnum":1}}""",
+        """{"seq":21,"kind":"example.event","kindId":65537,"count":1,"kernelTimestampNs":7001,"receivedAt":"2026-11-25T17:00:03Z","payload":"BQAAAA==","fields":{"n":5}}""",
+    ];
+
     private const string NetdevLine = "NETDEV seq=13 ifname=dummy0 ifindex=4 event=UP flags=0x1003 netns=0";
 
     [Fact]
@@ -71,6 +77,42 @@ public sealed class ListenAgainstFakeDaemonTests
         Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
         Assert.Equal("""{"cmd":"listen","kinds":["NETDEV"]}""", await daemon.Requests.ReadAsync());
         Assert.Equal([NetdevLine], output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenAsksForARegisteredKindByNameAndMatchesItByName()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--kind", "usb.device");
+
+        await daemon.SendToListenerAsync([SampleEvents[1], .. RegisteredEvents]);
+        await output.WaitForLinesAsync(1);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal("""{"cmd":"listen","kinds":["usb.device"]}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(["usb.device seq=20 busnum=1"], output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenAsksForAKindByNumberAndMatchesItByKindId()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--kind", "0x10001,3");
+
+        await daemon.SendToListenerAsync([SampleEvents[0], .. RegisteredEvents, SampleEvents[1]]);
+        await output.WaitForLinesAsync(2);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal("""{"cmd":"listen","kinds":["REGISTERED_0x10001","NETDEV"]}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(["example.event seq=21 n=5", NetdevLine], output.Lines);
     }
 
     [Fact]
