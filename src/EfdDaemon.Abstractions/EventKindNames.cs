@@ -47,20 +47,23 @@ public static class EventKindNames
             return true;
         }
 
+        Func<EventKind, bool> inRange = k => BuiltInKinds.Get(k) is not null || IsUser(k) || IsRegistered(k);
         if (t.StartsWith("USER_", StringComparison.OrdinalIgnoreCase))
         {
             t = t[5..];
+            inRange = IsUser;
         }
         else if (t.StartsWith("REGISTERED_", StringComparison.OrdinalIgnoreCase))
         {
             t = t[11..];
+            inRange = IsRegistered;
         }
 
         uint value;
         bool ok = t.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             ? uint.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
             : uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-        if (!ok || !(BuiltInKinds.Get((EventKind)value) is not null || IsUser((EventKind)value) || IsRegistered((EventKind)value)))
+        if (!ok || !inRange((EventKind)value))
         {
             return false;
         }

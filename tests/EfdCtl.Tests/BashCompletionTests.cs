@@ -11,7 +11,7 @@ public sealed class BashCompletionTests
     [InlineData("efdctl ", new[] { "check-config", "help", "listen", "signal", "status" })]
     [InlineData("efdctl --run-dir /tmp s", new[] { "signal", "status" })]
     [InlineData("efdctl listen --k", new[] { "--kind" })]
-    [InlineData("efdctl listen --kind ", new[] { "ATTACHED", "MODULE", "NETDEV", "SIGNAL", "TICK", "TRIGGER" })]
+    [InlineData("efdctl listen --kind ", new[] { "ATTACHED", "CPU", "IFADDR", "INPUT", "KIND", "MODULE", "NETDEV", "PM", "POWER", "SIGNAL", "TICK", "TRIGGER" })]
     [InlineData("efdctl listen --kind N", new[] { "NETDEV" })]
     [InlineData("efdctl listen --kind=N", new[] { "NETDEV" })]
     [InlineData("efdctl --run-dir=/tmp st", new[] { "status" })]

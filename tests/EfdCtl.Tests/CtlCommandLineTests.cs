@@ -103,8 +103,49 @@ public sealed class CtlCommandLineTests
     [Fact]
     public void ListenReadsKindsByNameNumberOrUserRangeAndSendsCanonicalNames()
     {
-        CtlCommand c = Parse("listen", "--kind", "netdev", "--kind=trigger,0x1234", "--kind", "5").Options;
-        Assert.Equal(["NETDEV", "TRIGGER", "USER_0x1234", "TICK"], c.Kinds);
+        CtlCommand c = Parse("listen", "--kind", "netdev", "--kind=trigger,0x1234", "--kind", "5", "--kind", "ifaddr,KIND").Options;
+        Assert.Equal(["NETDEV", "TRIGGER", "USER_0x1234", "TICK", "IFADDR", "KIND"], c.Kinds);
+    }
+
+    [Fact]
+    public void ListenSendsARegisteredKindsNameAsWrittenAndItsNumberByItsCanonicalName()
+    {
+        CtlCommand c = Parse("listen", "--kind", "usb.device,efd_lkm_example.tick", "--kind", "0x10000", "--kind", "65537").Options;
+        Assert.Equal(["usb.device", "efd_lkm_example.tick", "REGISTERED_0x10000", "REGISTERED_0x10001"], c.Kinds);
+    }
+
+    /// <summary>Each form a kind may take on the command line, as <c>listen</c> sends it, or null for a usage error.</summary>
+    [Theory]
+    [InlineData("NETDEV", "NETDEV")]
+    [InlineData(" pm ", "PM")]
+    [InlineData("0", "SIGNAL")]
+    [InlineData("0xb", "KIND")]
+    [InlineData("USER_0x1234", "USER_0x1234")]
+    [InlineData("user_0x1234", "USER_0x1234")]
+    [InlineData("4096", "USER_0x1000")]
+    [InlineData("0xFFFF", "USER_0xFFFF")]
+    [InlineData("REGISTERED_0x10000", "REGISTERED_0x10000")]
+    [InlineData("usb.device", "usb.device")]
+    [InlineData("a_b.c9", "a_b.c9")]
+    [InlineData("usb.Device", null)]        // registered names are lower case; built-in names are any case
+    [InlineData("usb-device", null)]
+    [InlineData("usb device", null)]
+    [InlineData("12", null)]                 // a number outside every range is not a name
+    [InlineData("0x999", null)]
+    [InlineData("0x", null)]
+    [InlineData("USER_0x", null)]
+    [InlineData("BOGUS", null)]
+    public void AKindIsANameANumberInARangeOrARegisteredName(string text, string? sent)
+    {
+        Assert.Equal(sent, EventKindsParser.TryParse(text.Trim()));
+    }
+
+    [Fact]
+    public void ARegisteredNameLongerThanTheKernelAllowsIsAUsageError()
+    {
+        Assert.Equal("x", EventKindsParser.TryParse("x"));
+        Assert.NotNull(EventKindsParser.TryParse(new string('a', 63)));
+        Assert.Null(EventKindsParser.TryParse(new string('a', 64)));
     }
 
     [Fact]
@@ -117,8 +158,11 @@ public sealed class CtlCommandLineTests
     public void UnknownKindIsAUsageError()
     {
         Assert.Equal(
-            "unknown event kind 'BOGUS' (a name such as TRIGGER or NETDEV, USER_0x1234, or a number)",
+            "unknown event kind 'BOGUS' (a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234, or a kind number)",
             UsageError.Pick(ParseOnly("listen", "--kind", "TRIGGER,BOGUS")).Message);
+        Assert.Equal(
+            "unknown event kind 'Usb.Device' (a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234, or a kind number)",
+            UsageError.Pick(ParseOnly("listen", "--kind", "usb.device,Usb.Device")).Message);
     }
 
     [Theory]

@@ -55,7 +55,7 @@ public sealed class EfdctlAsAProcessTests
         using Process p = Process.Start(EfdctlProcess.StartInfo(["listen", "--run-dir", dir.Path]))!;
         Task<string> stderr = p.StandardError.ReadToEndAsync();
 
-        await daemon.SendToListenerAsync("""{"seq":1,"kind":"TRIGGER","index":1,"batch":1}""");
+        await daemon.SendToListenerAsync("""{"seq":1,"kind":"TRIGGER","kindId":2,"count":1,"fields":{"index":1,"batch":1}}""");
         Assert.Equal("TRIGGER seq=1 index=1 batch=1", await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, LibC.kill(p.Id, LibC.SIGTERM));
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -72,10 +72,10 @@ public sealed class EfdctlAsAProcessTests
         using Process p = Process.Start(EfdctlProcess.StartInfo(["listen", "--run-dir", dir.Path]))!;
         Task<string> stderr = p.StandardError.ReadToEndAsync();
 
-        await daemon.SendToListenerAsync("""{"seq":1,"kind":"TRIGGER","index":1,"batch":2}""");
+        await daemon.SendToListenerAsync("""{"seq":1,"kind":"TRIGGER","kindId":2,"count":1,"fields":{"index":1,"batch":2}}""");
         Assert.Equal("TRIGGER seq=1 index=1 batch=2", await p.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
         p.StandardOutput.Close(); // as `efdctl listen | head -1` does after one line
-        await daemon.SendToListenerAsync("""{"seq":2,"kind":"TRIGGER","index":2,"batch":2}""");
+        await daemon.SendToListenerAsync("""{"seq":2,"kind":"TRIGGER","kindId":2,"count":1,"fields":{"index":2,"batch":2}}""");
         await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(ExitCodes.Ok, p.ExitCode);

@@ -25,7 +25,7 @@ public sealed class ExitCodeTests
 
     [Theory]
     [InlineData("status", new[] { "--json" })]
-    [InlineData("listen", new[] { "--json", "--kind <KIND>", "TRIGGER, NETDEV, MODULE, TICK, ATTACHED, SIGNAL" })]
+    [InlineData("listen", new[] { "--json", "--kind <KIND>", "a registered name such as usb.device" })]
     [InlineData("signal", new[] { "[<N>]", "[default: 1]" })]
     [InlineData("check-config", new[] { "[<FILE>]" })]
     public async Task ACommandsHelpListsItsOwnOptionsAndTheGlobalOnes(string command, string[] texts)
@@ -80,7 +80,7 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "status", "--json=yes" }, "Unrecognized command or argument 'yes'.")]
     [InlineData(new[] { "--version", "status" }, "--version option cannot be combined with other arguments.")]
     [InlineData(new[] { "signal", "0" }, "signal: N must be a whole number from 1 to 18446744073709551614, not '0'")]
-    [InlineData(new[] { "listen", "--kind", "BOGUS" }, "unknown event kind 'BOGUS' (a name such as TRIGGER or NETDEV, USER_0x1234, or a number)")]
+    [InlineData(new[] { "listen", "--kind", "BOGUS" }, "unknown event kind 'BOGUS' (a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234, or a kind number)")]
     public async Task MistakesAreUsageErrorsThatSayWhatIsWrong(string[] args, string message)
     {
         CtlResult r = await Ctl.RunAsync(args);

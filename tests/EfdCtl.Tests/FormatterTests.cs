@@ -119,25 +119,80 @@ public sealed class FormatterTests
         Assert.Equal("group-writable", root.GetProperty("daemon").GetProperty("plugins")[1].GetProperty("reason").GetString()!.Split(' ')[^1]);
     }
 
+    /// <summary>Lines as the daemon writes them (Control/EventJson.cs; ProtocolRoundTripTests reads its real output back), one per kind.</summary>
+    public static TheoryData<string, string> EventsOfEveryKind() => new()
+    {
+        { Line(0, "SIGNAL", 0, """{}""", count: 3, payload: ""), "SIGNAL seq=0 count=3" },
+        { Line(1, "ATTACHED", 1, """{"pid":4242,"fd":7}"""), "ATTACHED seq=1 pid=4242 fd=7" },
+        { Line(12, "TRIGGER", 2, """{"index":1,"batch":3}"""), "TRIGGER seq=12 index=1 batch=3" },
+        { Line(3, "NETDEV", 3, """{"ifname":"eth0","ifindex":2,"event":"UP","flags":"0x1003","netns":0}"""), "NETDEV seq=3 ifname=eth0 ifindex=2 event=UP flags=0x1003 netns=0" },
+        { Line(4, "NETDEV", 3, """{"ifname":"eth1","ifindex":9,"event":8,"flags":"0x0","netns":0}"""), "NETDEV seq=4 ifname=eth1 ifindex=9 event=8 flags=0x0 netns=0" },
+        { Line(14, "MODULE", 4, """{"name":"efd_lkm_example","state":"GOING"}"""), "MODULE seq=14 name=efd_lkm_example state=GOING" },
+        { Line(15, "TICK", 5, """{"n":18446744073709551615}"""), "TICK seq=15 n=18446744073709551615" },
+        { Line(16, "INPUT", 6, """{"device":"Power Button","type":"KEY","code":116,"value":1}"""), @"INPUT seq=16 device=Power\x20Button type=KEY code=116 value=1" },
+        {
+            Line(17, "POWER", 7, """{"name":"BAT0","type":"BATTERY","online":-1,"status":"DISCHARGING","capacity":87,"parent":"PNP0C0A:00"}"""),
+            "POWER seq=17 name=BAT0 type=BATTERY online=-1 status=DISCHARGING capacity=87 parent=PNP0C0A:00"
+        },
+        {
+            Line(18, "IFADDR", 8, """{"ifname":"eth0","ifindex":2,"event":"UP","netns":0,"family":"inet","prefixlen":24,"addr":"192.0.2.5"}"""),
+            "IFADDR seq=18 ifname=eth0 ifindex=2 event=UP netns=0 family=inet prefixlen=24 addr=192.0.2.5"
+        },
+        {
+            Line(19, "IFADDR", 8, """{"ifname":"eth0","ifindex":2,"event":"DOWN","netns":0,"family":"inet6","prefixlen":64,"addr":"2001:db8::1"}"""),
+            "IFADDR seq=19 ifname=eth0 ifindex=2 event=DOWN netns=0 family=inet6 prefixlen=64 addr=2001:db8::1"
+        },
+        { Line(20, "PM", 9, """{"event":"SUSPEND_PREPARE"}"""), "PM seq=20 event=SUSPEND_PREPARE" },
+        { Line(21, "CPU", 10, """{"cpu":3,"online":0}"""), "CPU seq=21 cpu=3 online=0" },
+        { Line(22, "KIND", 11, """{"kind":65536,"registered":1,"name":"example.event"}"""), "KIND seq=22 kind=65536 registered=1 name=example.event" },
+        { Line(7, "USER_0x1234", 0x1234, """{"payload":"dead01"}""", payload: "3q0B"), "USER_0x1234 seq=7 payload=dead01" },
+        { Line(9, "example.event", 0x10000, """{"n":5,"text":"efd_lkm_example","addr":"192.0.2.5"}"""), "example.event seq=9 n=5 text=efd_lkm_example addr=192.0.2.5" },
+        { Line(10, "usb.device", 0x10001, """{}"""), "usb.device seq=10 count=1" }, // no fields: the count is all there is
+        { """{"seq":5,"kindId":65536,"fields":{"n":1}}""", "REGISTERED_0x10000 seq=5 n=1" },   // a line without a kind name
+        { """{"seq":5,"kind":"NETDEV","kindId":3,"count":1,"payload":"3q2+7w=="}""", "NETDEV seq=5 payload=deadbeef" }, // a daemon from before "fields"
+        { """{"skipped":5}""", "SKIPPED 5 events (efdctl listen could not keep up)" },
+    };
+
     [Theory]
-    [InlineData("""{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"index":1,"batch":3}""", "TRIGGER seq=12 index=1 batch=3")]
-    [InlineData("""{"seq":13,"kind":"NETDEV","kindId":3,"ifname":"dummy0","ifindex":4,"netdevEvent":"UP","flags":4099}""", "NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003")]
-    [InlineData("""{"seq":14,"kind":"NETDEV","ifname":"eth0","netdevEvent":"8"}""", "NETDEV seq=14 ifname=eth0 event=8")]
-    [InlineData("""{"seq":15,"kind":"MODULE","module":"dummy","state":"LIVE"}""", "MODULE seq=15 module=dummy LIVE")]
-    [InlineData("""{"seq":16,"kind":"MODULE","module":"dummy","state":"7"}""", "MODULE seq=16 module=dummy state=7")]
-    [InlineData("""{"seq":17,"kind":"TICK","tick":9}""", "TICK seq=17 tick=9")]
-    [InlineData("""{"seq":1,"kind":"ATTACHED","pid":100,"fd":4}""", "ATTACHED seq=1 pid=100 fd=4")]
-    [InlineData("""{"seq":0,"kind":"SIGNAL","kindId":0,"count":3}""", "SIGNAL seq=0 count=3")]
-    [InlineData("""{"seq":18,"kind":"USER_0x1234","kindId":4660,"count":1,"payload":"3q2+7w=="}""", "USER_0x1234 seq=18 payload=deadbeef")]
-    [InlineData("""{"skipped":5}""", "SKIPPED 5 events (efdctl listen could not keep up)")]
-    public void EventsPrintOneLineEachLikeAcpiListen(string json, string line)
+    [MemberData(nameof(EventsOfEveryKind))]
+    public void EventsPrintOneLineEachWithEveryFieldInTheDaemonsOrder(string json, string line)
     {
         Assert.Equal(line, Event(json));
     }
 
     [Fact]
-    public void AHostileInterfaceNameCannotBreakTheLine()
+    public void ARedeliveredEventSaysSoAfterItsSequence()
     {
-        Assert.Equal(@"NETDEV seq=1 ifname=a\x0ab\x20c UP", Event("""{"seq":1,"kind":"NETDEV","ifname":"a\nb c","netdevEvent":"UP"}"""));
+        Assert.Equal(
+            "NETDEV seq=3 redelivered=1 ifname=eth0 event=UP",
+            Event("""{"seq":3,"kind":"NETDEV","kindId":3,"count":1,"redelivered":true,"fields":{"ifname":"eth0","event":"UP"}}"""));
     }
+
+    [Fact]
+    public void ACountOtherThanOneIsShownForAnyKind()
+    {
+        Assert.Equal("USER_0x1234 seq=7 count=4 payload=dead01", Event(Line(7, "USER_0x1234", 0x1234, """{"payload":"dead01"}""", count: 4)));
+    }
+
+    [Theory]
+    [InlineData("""{"ifname":"a\nb c"}""", @"ifname=a\x0ab\x20c")]
+    [InlineData("""{"ifname":"tab\there"}""", @"ifname=tab\x09here")]
+    [InlineData("""{"ifname":"back\\x0a"}""", @"ifname=back\x5cx0a")]                 // a literal backslash cannot pass for an escape
+    [InlineData("""{"text":"line\u2028sep\u0085nel"}""", @"text=line\u2028sep\x85nel")]
+    [InlineData("""{"text":"caf\u00e9 \"q\" a=b"}""", @"text=café\x20""q""\x20a=b")]
+    [InlineData("""{"bad name":1}""", @"bad\x20name=1")]
+    [InlineData("""{"text":""}""", "text=")]
+    public void AHostileValueCannotBreakTheLineOrTheField(string fields, string shown)
+    {
+        Assert.Equal($"example.event seq=1 {shown}", Event(Line(1, "example.event", 0x10000, fields)));
+    }
+
+    [Fact]
+    public void AHostileKindNameCannotBreakTheLine()
+    {
+        Assert.Equal(@"bad\x0akind seq=1 n=1", Event("""{"seq":1,"kind":"bad\nkind","fields":{"n":1}}"""));
+    }
+
+    private static string Line(ulong seq, string kind, uint kindId, string fields, ulong count = 1, string payload = "AAAA") =>
+        $$"""{"seq":{{seq}},"kind":"{{kind}}","kindId":{{kindId}},"count":{{count}},"kernelTimestampNs":99,"receivedAt":"2026-12-02T15:54:00.0000000\u002B00:00","payload":"{{payload}}","fields":{{fields}}}""";
 }

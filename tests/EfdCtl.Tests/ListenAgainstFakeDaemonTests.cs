@@ -9,10 +9,18 @@ public sealed class ListenAgainstFakeDaemonTests
 
     private static readonly string[] SampleEvents =
     [
-        """{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"kernelTimestampNs":5000,"receivedAt":"2026-11-25T17:00:00Z","payload":"AQAAAAMAAAA=","index":1,"batch":3}""",
-        """{"seq":13,"kind":"NETDEV","kindId":3,"count":1,"ifname":"dummy0","ifindex":4,"netdevEvent":"UP","flags":4099}""",
+        """{"seq":12,"kind":"TRIGGER","kindId":2,"count":1,"kernelTimestampNs":5000,"receivedAt":"2026-11-25T17:00:00Z","payload":"AQAAAAMAAAA=","fields":{"index":1,"batch":3}}""",
+        """{"seq":13,"kind":"NETDEV","kindId":3,"count":1,"kernelTimestampNs":6000,"receivedAt":"2026-11-25T17:00:01Z","payload":"ZHVtbXkwAAAAAAAAAAAAAAQAAAABAAAAAxAAAAAAAAA=","fields":{"ifname":"dummy0","ifindex":4,"event":"UP","flags":"0x1003","netns":0}}""",
         """{"skipped":2}""",
     ];
+
+    private static readonly string[] RegisteredEvents =
+    [
+        """{"seq":20,"kind":"usb.device","kindId":65536,"count":1,"kernelTimestampNs":7000,"receivedAt":"2026-11-25T17:00:02Z","payload":"AQAAAA==","fields":{"busnum":1}}""",
+        """{"seq":21,"kind":"example.event","kindId":65537,"count":1,"kernelTimestampNs":7001,"receivedAt":"2026-11-25T17:00:03Z","payload":"BQAAAA==","fields":{"n":5}}""",
+    ];
+
+    private const string NetdevLine = "NETDEV seq=13 ifname=dummy0 ifindex=4 event=UP flags=0x1003 netns=0";
 
     [Fact]
     public async Task ListenPrintsOneLinePerEventUntilInterruptedAndExitsZero()
@@ -32,7 +40,7 @@ public sealed class ListenAgainstFakeDaemonTests
         Assert.Equal(ExitCodes.Ok, r.ExitCode);
         Assert.Equal("", r.Error);
         Assert.Equal(
-            ["TRIGGER seq=12 index=1 batch=3", "NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003", "SKIPPED 2 events (efdctl listen could not keep up)"],
+            ["TRIGGER seq=12 index=1 batch=3", NetdevLine, "SKIPPED 2 events (efdctl listen could not keep up)"],
             output.Lines);
     }
 
@@ -68,7 +76,43 @@ public sealed class ListenAgainstFakeDaemonTests
 
         Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
         Assert.Equal("""{"cmd":"listen","kinds":["NETDEV"]}""", await daemon.Requests.ReadAsync());
-        Assert.Equal(["NETDEV seq=13 ifname=dummy0 UP ifindex=4 flags=0x1003"], output.Lines);
+        Assert.Equal([NetdevLine], output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenAsksForARegisteredKindByNameAndMatchesItByName()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--kind", "usb.device");
+
+        await daemon.SendToListenerAsync([SampleEvents[1], .. RegisteredEvents]);
+        await output.WaitForLinesAsync(1);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal("""{"cmd":"listen","kinds":["usb.device"]}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(["usb.device seq=20 busnum=1"], output.Lines);
+    }
+
+    [Fact]
+    public async Task ListenAsksForAKindByNumberAndMatchesItByKindId()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--kind", "0x10001,3");
+
+        await daemon.SendToListenerAsync([SampleEvents[0], .. RegisteredEvents, SampleEvents[1]]);
+        await output.WaitForLinesAsync(2);
+        await interrupt.CancelAsync();
+
+        Assert.Equal(ExitCodes.Ok, (await run).ExitCode);
+        Assert.Equal("""{"cmd":"listen","kinds":["REGISTERED_0x10001","NETDEV"]}""", await daemon.Requests.ReadAsync());
+        Assert.Equal(["example.event seq=21 n=5", NetdevLine], output.Lines);
     }
 
     [Fact]

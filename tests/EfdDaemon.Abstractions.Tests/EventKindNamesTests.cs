@@ -29,6 +29,9 @@ public sealed class EventKindNamesTests
     [InlineData("12")]
     [InlineData("0xfff")]
     [InlineData("usb.device")]
+    [InlineData("USER_0x0001")]
+    [InlineData("USER_0x10000")]
+    [InlineData("REGISTERED_0x1234")]
     [InlineData("-1")]
     [InlineData("USER_")]
     public void RejectsWhatIsNeitherBuiltInNorANumberInARange(string? text)

@@ -20,7 +20,7 @@ internal sealed class CtlCommandLine
     private readonly Option<bool> _listenJson = new("--json") { Description = "Print the daemon's JSON lines verbatim, one per event." };
     private readonly Option<string[]> _kinds = new("--kind")
     {
-        Description = "Only events of KIND (TRIGGER, NETDEV, MODULE, TICK, ATTACHED, SIGNAL, USER_0x1234 or a number); repeat or separate with commas.",
+        Description = "Only events of KIND: a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234 or a number; repeat or separate with commas.",
         HelpName = "KIND",
         Arity = ArgumentArity.OneOrMore,
         CustomParser = EventKindsParser.Parse,

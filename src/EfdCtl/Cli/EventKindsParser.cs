@@ -3,12 +3,19 @@ using EfdDaemon;
 
 namespace EfdCtl.Cli;
 
-/// <summary>Reads <c>--kind</c> values (repeated, or separated by commas) into canonical kind names.</summary>
+/// <summary>
+/// Reads <c>--kind</c> values (repeated, or separated by commas) into what <c>listen</c> sends the
+/// daemon: a built-in kind's name (<c>NETDEV</c>), an opaque kind's (<c>USER_0x1234</c>), a number's
+/// canonical name (<c>REGISTERED_0x10000</c>), or a registered kind's name as written (<c>usb.device</c>).
+/// </summary>
+/// <remarks>
+/// The rules are the daemon's (<c>KindFilter.Parse</c>), except that efdctl refuses a number outside
+/// every range instead of sending it on as a name that no kind can have been registered under.
+/// </remarks>
 internal static class EventKindsParser
 {
     /// <summary>The built-in kind names, offered as completions.</summary>
-    public static string[] BuiltInNames { get; } =
-        [.. Enumerable.Range((int)EventKind.Signal, (int)(EventKind.Tick - EventKind.Signal) + 1).Select(k => EventKindNames.GetName((EventKind)k))];
+    public static string[] BuiltInNames { get; } = [.. BuiltInKinds.All.Select(f => f.Name)];
 
     /// <summary>A <see cref="System.CommandLine.Option{T}.CustomParser"/>: an error on the result for a kind it cannot read.</summary>
     public static string[]? Parse(ArgumentResult result)
@@ -18,16 +25,31 @@ internal static class EventKindsParser
         {
             foreach (string text in token.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!EventKindNames.TryParse(text, out EventKind kind))
+                if (TryParse(text) is not { } kind)
                 {
-                    result.AddError($"unknown event kind '{text}' (a name such as TRIGGER or NETDEV, USER_0x1234, or a number)");
+                    result.AddError($"unknown event kind '{text}' (a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234, or a kind number)");
                     return null;
                 }
 
-                kinds.Add(EventKindNames.GetName(kind));
+                kinds.Add(kind);
             }
         }
 
         return [.. kinds];
     }
+
+    /// <summary>Returns the canonical text of one kind, or <see langword="null"/>.</summary>
+    public static string? TryParse(string text)
+    {
+        if (EventKindNames.TryParse(text, out EventKind kind))
+        {
+            return EventKindNames.GetName(kind);
+        }
+
+        return EventFormat.IsValidRegisteredName(text) && !LooksLikeANumber(text) ? text : null;
+    }
+
+    /// <summary>A number that <see cref="EventKindNames.TryParse"/> refused is out of every range, not a name.</summary>
+    private static bool LooksLikeANumber(string text) =>
+        text.All(char.IsAsciiDigit) || (text.StartsWith("0x", StringComparison.Ordinal) && text[2..].All(char.IsAsciiHexDigit));
 }

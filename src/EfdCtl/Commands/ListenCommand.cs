@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EfdCtl.Cli;
+using EfdDaemon;
 using EfdCtl.Control;
 using EfdDaemon.Protocol;
 using EfdCtl.Output;
@@ -16,9 +17,10 @@ internal static class ListenCommand
         try
         {
             await using ControlClient client = await ControlClient.ConnectAsync(run.SocketPath, context.IsRoot, cancellationToken);
+            var wanted = new KindMatch(command.Kinds);
             await foreach (string line in client.ListenAsync(command.Kinds, context.Listening, cancellationToken))
             {
-                await WriteEventAsync(line, command, context.Out);
+                await WriteEventAsync(line, command.Json, wanted, context.Out);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -33,22 +35,50 @@ internal static class ListenCommand
         throw new CtlException(ExitCodes.NotRunning, $"efd-daemon (pid {run.Pid}) closed the control connection: it stopped");
     }
 
-    private static async Task WriteEventAsync(string line, CtlCommand command, TextWriter output)
+    private static async Task WriteEventAsync(string line, bool json, KindMatch wanted, TextWriter output)
     {
         ListenEvent? e = TryParse(line);
-        if (e?.Kind is { } kind && command.Kinds.Count > 0 && !command.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
+        if (e is not null && !wanted.Matches(e))
         {
             return; // a daemon that ignored the filter: filter here too
         }
 
         try
         {
-            await output.WriteLineAsync(command.Json || e is null ? line : EventFormatter.Format(e));
+            await output.WriteLineAsync(json || e is null ? line : EventFormatter.Format(e));
             await output.FlushAsync();
         }
         catch (IOException ex)
         {
             throw new OutputClosedException(ex);
+        }
+    }
+
+    /// <summary>
+    /// The kinds asked for, as <see cref="EventKindsParser"/> wrote them: a number or a built-in name
+    /// matches the event's <c>kindId</c>, a registered name its <c>kind</c>. An event that says
+    /// neither passes (it cannot be told apart).
+    /// </summary>
+    private sealed class KindMatch(IReadOnlyList<string> kinds)
+    {
+        private readonly HashSet<long> _numbers = [.. Numbers(kinds)];
+        private readonly HashSet<string> _names = [.. kinds];
+
+        public bool Matches(ListenEvent e) =>
+            kinds.Count == 0
+            || (e.KindId is null && e.Kind is null)
+            || (e.KindId is { } id && _numbers.Contains(id))
+            || (e.Kind is { } name && _names.Contains(name));
+
+        private static IEnumerable<long> Numbers(IEnumerable<string> kinds)
+        {
+            foreach (string kind in kinds)
+            {
+                if (EventKindNames.TryParse(kind, out EventKind number))
+                {
+                    yield return (uint)number;
+                }
+            }
         }
     }
 

@@ -1,10 +1,19 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using EfdDaemon;
 using EfdDaemon.Protocol;
 
 namespace EfdCtl.Output;
 
-/// <summary>One <c>efdctl listen</c> line per event, in the spirit of acpi_listen: <c>KIND seq=N key=value…</c>.</summary>
+/// <summary>
+/// One <c>efdctl listen</c> line per event, in the spirit of acpi_listen:
+/// <c>KIND seq=N name=value…</c>, one pair per field of the event's <c>"fields"</c>, in the daemon's order.
+/// </summary>
+/// <remarks>
+/// Nothing here knows a kind: the daemon's catalogue names and renders every field, so a kind
+/// registered after this efdctl was built prints as fully as a built-in one.
+/// </remarks>
 internal static class EventFormatter
 {
     public static string Format(ListenEvent e)
@@ -12,70 +21,49 @@ internal static class EventFormatter
         ArgumentNullException.ThrowIfNull(e);
         if (e.Skipped is { } skipped)
         {
-            return Invariant($"SKIPPED {skipped} events (efdctl listen could not keep up)");
+            return FormattableString.Invariant($"SKIPPED {skipped} events (efdctl listen could not keep up)");
         }
 
-        string kind = e.Kind ?? (e.KindId is { } id ? Invariant($"KIND_{id}") : "UNKNOWN");
-        var line = new StringBuilder(kind);
+        var line = new StringBuilder(96);
+        AppendClean(line, e.Kind ?? (e.KindId is { } id and >= 0 and <= uint.MaxValue ? EventKindNames.GetName((EventKind)id) : "UNKNOWN"));
         line.Append(CultureInfo.InvariantCulture, $" seq={e.Seq ?? 0}");
-        switch (kind)
+
+        // A record's count is always 1, so it is shown when it is not, or when there is nothing
+        // else to show: a bare wake-up's count (SIGNAL) is all it says.
+        bool nothingElse = e.Fields is null ? string.IsNullOrEmpty(e.Payload) : e.Fields.Count == 0;
+        if (e.Count is { } count && (count != 1 || nothingElse))
         {
-            case "TRIGGER":
-                Append(line, "index", e.Index);
-                Append(line, "batch", e.Batch);
-                break;
-            case "NETDEV":
-                Append(line, "ifname", e.Ifname);
-                if (e.NetdevEvent is { } ev)
+            line.Append(CultureInfo.InvariantCulture, $" count={count}");
+        }
+
+        if (e.Redelivered == true)
+        {
+            line.Append(" redelivered=1");
+        }
+
+        if (e.Fields is { } fields)
+        {
+            foreach ((string name, JsonElement value) in fields)
+            {
+                if (value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
                 {
-                    line.Append(' ').Append(NameOrNumber(ev, "event"));
+                    continue;
                 }
 
-                Append(line, "ifindex", e.Ifindex);
-                if (e.Flags is { } flags)
-                {
-                    line.Append(CultureInfo.InvariantCulture, $" flags=0x{flags:x}");
-                }
-
-                break;
-            case "MODULE":
-                Append(line, "module", e.Module);
-                if (e.State is { } st)
-                {
-                    line.Append(' ').Append(NameOrNumber(st, "state"));
-                }
-
-                break;
-            case "TICK":
-                Append(line, "tick", e.Tick);
-                break;
-            case "ATTACHED":
-                Append(line, "pid", e.Pid);
-                Append(line, "fd", e.Fd);
-                break;
-            case "SIGNAL":
-                Append(line, "count", e.Count);
-                break;
-            default:
-                if (e.Count is { } count and not 1)
-                {
-                    Append(line, "count", count);
-                }
-
-                if (!string.IsNullOrEmpty(e.Payload))
-                {
-                    line.Append(" payload=").Append(PayloadHex(e.Payload));
-                }
-
-                break;
+                line.Append(' ');
+                AppendClean(line, name);
+                line.Append('=');
+                AppendClean(line, value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
+            }
+        }
+        else if (!string.IsNullOrEmpty(e.Payload))
+        {
+            // A daemon from before "fields": the payload is all there is to show.
+            line.Append(" payload=").Append(PayloadHex(e.Payload));
         }
 
         return line.ToString();
     }
-
-    /// <summary>The daemon sends a value's name (<c>UP</c>), or its number in decimal when it has none: <c>event=8</c>.</summary>
-    private static string NameOrNumber(string value, string key) =>
-        value.Length > 0 && value.All(char.IsAsciiDigit) ? Invariant($"{key}={value}") : Clean(value);
 
     private static string PayloadHex(string base64)
     {
@@ -89,36 +77,27 @@ internal static class EventFormatter
         }
     }
 
-    private static void Append(StringBuilder line, string key, string? value)
+    /// <summary>
+    /// Keeps one event on one line and one value one word: control characters, white space and
+    /// backslashes are written <c>\xNN</c> (<c>\uNNNN</c> above U+00FF), so <c>ifname=a\x20b</c> is
+    /// one field whatever the interface is called.
+    /// </summary>
+    private static void AppendClean(StringBuilder line, string value)
     {
-        if (value is not null)
-        {
-            line.Append(' ').Append(key).Append('=').Append(Clean(value));
-        }
-    }
-
-    /// <summary>Keeps one event on one line: control characters and spaces in names are escaped.</summary>
-    private static string Clean(string value)
-    {
-        if (!value.Any(c => char.IsControl(c) || c == ' '))
-        {
-            return value;
-        }
-
-        var clean = new StringBuilder(value.Length + 8);
         foreach (char c in value)
         {
-            clean.Append(char.IsControl(c) || c == ' ' ? Invariant($"\\x{(int)c:x2}") : c.ToString());
+            if (c > 0xFF && (char.IsControl(c) || char.IsWhiteSpace(c)))
+            {
+                line.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else if (char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\')
+            {
+                line.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                line.Append(c);
+            }
         }
-
-        return clean.ToString();
     }
-
-    private static void Append(StringBuilder line, string key, long? value) =>
-        Append(line, key, value?.ToString(CultureInfo.InvariantCulture));
-
-    private static void Append(StringBuilder line, string key, ulong? value) =>
-        Append(line, key, value?.ToString(CultureInfo.InvariantCulture));
-
-    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

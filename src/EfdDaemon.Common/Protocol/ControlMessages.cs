@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace EfdDaemon.Protocol;
@@ -111,14 +112,20 @@ internal sealed record PluginReport(
 /// One line of a <c>listen</c> stream: an event, or <c>{"skipped":N}</c>. The daemon writes event
 /// lines with a hand-written writer of the same shape (Control/EventJson.cs); a test round-trips them.
 /// </summary>
+/// <remarks>
+/// No member is particular to a kind: what an event says is in <see cref="Fields"/>, named and
+/// ordered by the daemon's kind catalogue, so a kind registered after efdctl was built reads the same.
+/// </remarks>
 internal sealed record ListenEvent
 {
     public long? Skipped { get; init; }
 
     public ulong? Seq { get; init; }
 
+    /// <summary>Gets the kind's name: <c>NETDEV</c>, <c>USER_0x1234</c>, or a registered kind's name (<c>usb.device</c>).</summary>
     public string? Kind { get; init; }
 
+    /// <summary>Gets the kind's number; a registered kind's (from 0x10000) is only good for one load of efd_lkm.</summary>
     public long? KindId { get; init; }
 
     public ulong? Count { get; init; }
@@ -127,29 +134,16 @@ internal sealed record ListenEvent
 
     public string? ReceivedAt { get; init; }
 
+    /// <summary>Gets <see langword="true"/> for an event delivered again after a crash; absent otherwise.</summary>
+    public bool? Redelivered { get; init; }
+
+    /// <summary>Gets the payload in base64.</summary>
     public string? Payload { get; init; }
 
-    public string? Ifname { get; init; }
-
-    public long? Ifindex { get; init; }
-
-    /// <summary>Gets <c>UP</c>, <c>DOWN</c>, <c>CHANGE</c>, or the notifier number in decimal.</summary>
-    public string? NetdevEvent { get; init; }
-
-    public long? Flags { get; init; }
-
-    public string? Module { get; init; }
-
-    /// <summary>Gets <c>LIVE</c>, <c>COMING</c>, <c>GOING</c>, or the state number in decimal.</summary>
-    public string? State { get; init; }
-
-    public long? Index { get; init; }
-
-    public long? Batch { get; init; }
-
-    public long? Pid { get; init; }
-
-    public long? Fd { get; init; }
-
-    public ulong? Tick { get; init; }
+    /// <summary>
+    /// Gets the payload's fields in the kind's order: a number as a JSON number, anything else
+    /// (value names such as <c>UP</c>, text, addresses, hexadecimal) as a string. Kept as
+    /// <see cref="JsonElement"/> so a value reads back exactly as written, whatever its size.
+    /// </summary>
+    public Dictionary<string, JsonElement>? Fields { get; init; }
 }

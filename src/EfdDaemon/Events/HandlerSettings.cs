@@ -96,7 +96,7 @@ internal sealed class KindFilter
             {
                 kinds.Add(kind);
             }
-            else if (EventFormat.IsValidRegisteredName(text?.Trim()))
+            else if (EventFormat.IsValidRegisteredName(text?.Trim()) && !LooksLikeANumber(text!.Trim()))
             {
                 names.Add(text!.Trim());
             }
@@ -108,6 +108,10 @@ internal sealed class KindFilter
 
         return new KindFilter(kinds, names);
     }
+
+    /// <summary>A number outside every range (<c>99</c>, <c>0x999</c>) is an error, not the name of a kind to come.</summary>
+    private static bool LooksLikeANumber(string text) =>
+        text.All(char.IsAsciiDigit) || (text.StartsWith("0x", StringComparison.Ordinal) && text.Length > 2 && text[2..].All(char.IsAsciiHexDigit));
 
     public bool SetEquals(KindFilter other) =>
         Kinds is null ? other.Kinds is null : other.Kinds is not null && Kinds.SequenceEqual(other.Kinds) && Names.SequenceEqual(other.Names);

@@ -69,6 +69,40 @@ public sealed class ControlServerTests
         Assert.Equal(string.Empty, line.RootElement.GetProperty("payload").GetString());
     }
 
+    /// <summary>The kinds as efdctl listen --kind sends them: a built-in name, a registered name, a registered number's canonical name.</summary>
+    [Fact]
+    public async Task ListenTakesRegisteredKindsByNameOrNumberAndWritesTheirFields()
+    {
+        var example = new EventFormat(EventKind.RegisteredFirst, "example.event", [new EventField("n", EventFieldType.U32, 0, 4)]);
+        var other = new EventFormat(EventKind.RegisteredFirst + 1, "other.kind", []);
+        await using var daemon = new InProcessDaemon(configure: null, "--Handlers:LogHandler:Enabled=false");
+        await daemon.StartAsync();
+        using var client = await ConnectAsync(daemon);
+        await client.SendAsync("""{"cmd":"listen","kinds":["NETDEV","example.event","REGISTERED_0x10001"]}""");
+        Assert.Equal("""{"ok":true,"listening":true}""", await client.ReadLineAsync());
+
+        var record = new EfdDaemon.Events.EventRecord { Sequence = 1, Kind = EventKind.Trigger, Format = BuiltInKinds.Get(EventKind.Trigger), Count = 1 };
+        daemon.Dispatcher.Publish(in record);
+        record = new EfdDaemon.Events.EventRecord { Sequence = 2, Kind = example.Kind, Format = example, Count = 1, PayloadLength = 4 };
+        BitConverter.TryWriteBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new Span<EfdDaemon.Kernel.RecordPayload>(ref record.Payload)), 5U);
+        daemon.Dispatcher.Publish(in record);
+        record = new EfdDaemon.Events.EventRecord { Sequence = 3, Kind = other.Kind, Format = other, Count = 1 };
+        daemon.Dispatcher.Publish(in record);
+        record = new EfdDaemon.Events.EventRecord { Sequence = 4, Kind = EventKind.Netdev, Format = BuiltInKinds.Get(EventKind.Netdev), Count = 1 };
+        daemon.Dispatcher.Publish(in record);
+        daemon.Dispatcher.EndOfBatch();
+
+        var lines = new List<EfdDaemon.Protocol.ListenEvent>();
+        for (int i = 0; i < 3; i++)
+        {
+            lines.Add(JsonSerializer.Deserialize(await client.ReadLineAsync(), EfdDaemon.Protocol.ControlJsonContext.Default.ListenEvent)!);
+        }
+
+        Assert.Equal([("example.event", 0x10000L), ("other.kind", 0x10001L), ("NETDEV", 3L)], lines.Select(e => (e.Kind!, e.KindId!.Value)));
+        Assert.Equal(5, lines[0].Fields!["n"].GetInt32());
+        Assert.Empty(lines[1].Fields!);
+    }
+
     [Fact]
     public async Task UnknownCommandsAndBadJsonGetAnErrorLineAndTheConnectionStaysUsable()
     {

@@ -87,37 +87,78 @@ public sealed class ProtocolRoundTripTests
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"cmd":"listen","kinds":[true]}""", Strict.ControlRequest));
     }
 
+    /// <summary>A registered kind as efd_lkm_example registers it: a number, a string and an address.</summary>
+    private static readonly EventFormat ExampleKind = new(EventKind.RegisteredFirst, "example.event",
+    [
+        new EventField("n", EventFieldType.U32, 0, 4),
+        new EventField("text", EventFieldType.Str, 4, 16),
+        new EventField("addr", EventFieldType.Ipv4, 20, 4),
+    ]);
+
+    /// <summary>Every built-in kind (payloads laid out by <see cref="BuiltInKinds"/>' offsets), an opaque kind and a registered one.</summary>
     public static TheoryData<uint, byte[], string> EventsOfEveryKind() => new()
     {
-        { 1, Bytes(4242, 7), "ATTACHED" },
-        { 2, Bytes(2, 3), "TRIGGER" },
-        { 3, [.. Name("dummy0", 16), .. Bytes(9, 1, 0x1043)], "NETDEV" },
-        { 3, [.. Name("eth1", 16), .. Bytes(9, 8, 0)], "NETDEV" },
-        { 4, [.. Name("efd_lkm_example", 56), .. Bytes(2)], "MODULE" },
-        { 5, Bytes(41, 0), "TICK" },
+        { 0, [], "SIGNAL" },
+        { 1, Payload(1, ("pid", 4242), ("fd", 7)), "ATTACHED" },
+        { 2, Payload(2, ("index", 2), ("batch", 3)), "TRIGGER" },
+        { 3, Payload(3, ("ifname", "dummy0"), ("ifindex", 9), ("event", 1), ("flags", 0x1043), ("netns", 4026531840)), "NETDEV" },
+        { 3, Payload(3, ("ifname", "eth1"), ("ifindex", 9), ("event", 8)), "NETDEV" },
+        { 3, Payload(3, ("ifname", "a\nb \"c\u00e9\\"), ("event", 2)), "NETDEV" }, // a hostile name: escapes survive the trip
+        { 4, Payload(4, ("name", "efd_lkm_example"), ("state", 2)), "MODULE" },
+        { 5, Payload(5, ("n", ulong.MaxValue)), "TICK" },
+        { 6, Payload(6, ("device", "Power Button"), ("type", 1), ("code", 116), ("value", 1)), "INPUT" },
+        { 7, Payload(7, ("name", "BAT0"), ("type", 1), ("online", -1), ("status", 2), ("capacity", 87), ("parent", "PNP0C0A:00")), "POWER" },
+        { 8, Payload(8, ("ifname", "eth0"), ("ifindex", 2), ("event", 1), ("family", 2), ("prefixlen", 24), ("addr", new byte[] { 192, 0, 2, 5 })), "IFADDR" },
+        { 8, Payload(8, ("ifname", "eth0"), ("ifindex", 2), ("event", 2), ("family", 10), ("prefixlen", 64), ("addr", System.Net.IPAddress.Parse("2001:db8::1").GetAddressBytes())), "IFADDR" },
+        { 9, Payload(9, ("event", 3)), "PM" },
+        { 10, Payload(10, ("cpu", 3), ("online", 0)), "CPU" },
+        { 11, Payload(11, ("kind", 0x10000), ("registered", 1), ("name", "example.event")), "KIND" },
         { 0x1234, [0xde, 0xad, 0x01], "USER_0x1234" },
+        { 0x10000, [.. Bytes(5), .. Name("efd_lkm_example", 16), 192, 0, 2, 5], "example.event" },
     };
 
     [Theory]
     [MemberData(nameof(EventsOfEveryKind))]
     public void EveryListenEventLineReadsBackIntoTheSharedType(uint kind, byte[] payload, string name)
     {
-        var raw = new EfdLkmRecord { Seq = 12, TsNs = 99, Kind = kind, Len = (ushort)payload.Length };
-        payload.CopyTo(MemoryMarshal.AsBytes(new Span<RecordPayload>(ref raw.Data)));
-        EventRecord record = EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch, BuiltInKinds.Get((EventKind)kind));
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        foreach (bool redelivered in new[] { false, true })
         {
-            EventJson.Write(writer, record, new byte[KernelEvent.MaxPayloadLength]);
-        }
+            EventRecord record = Record(kind, payload) with { Redelivered = redelivered };
+            string written = WriteEvent(record);
+            ListenEvent read = JsonSerializer.Deserialize(written, Strict.ListenEvent)!;
 
-        string written = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        ListenEvent read = JsonSerializer.Deserialize(written, Strict.ListenEvent)!;
-        Assert.Equal(written, Write(read, ControlJsonContext.Default.ListenEvent));
-        Assert.Equal(name, read.Kind);
-        Assert.Equal(12UL, read.Seq);
-        Assert.Equal(Convert.ToBase64String(payload), read.Payload);
+            Assert.Equal(written, Write(read, ControlJsonContext.Default.ListenEvent));
+            Assert.Equal(name, read.Kind);
+            Assert.Equal(kind, read.KindId);
+            Assert.Equal(kind == 0 ? 0UL : 12UL, read.Seq);
+            Assert.Equal(Convert.ToBase64String(payload), read.Payload);
+            Assert.Equal(redelivered ? true : (bool?)null, read.Redelivered);
+            Assert.NotNull(read.Fields);
+        }
+    }
+
+    [Fact]
+    public void FieldsKeepTheirOrderAndNumbersStayNumbers()
+    {
+        ListenEvent netdev = ReadBack(Record(3, Payload(3, ("ifname", "eth0"), ("ifindex", 2), ("event", 1), ("flags", 0x1003))));
+        Assert.Equal(["ifname", "ifindex", "event", "flags", "netns"], netdev.Fields!.Keys);
+        Assert.Equal("eth0", netdev.Fields["ifname"].GetString());
+        Assert.Equal(2, netdev.Fields["ifindex"].GetInt64());
+        Assert.Equal("UP", netdev.Fields["event"].GetString());
+        Assert.Equal("0x1003", netdev.Fields["flags"].GetString());
+
+        ListenEvent example = ReadBack(Record(0x10000, [.. Bytes(5), .. Name("efd_lkm_example", 16), 192, 0, 2, 5]));
+        Assert.Equal("example.event", example.Kind);
+        Assert.Equal(0x10000, example.KindId);
+        Assert.Equal(["n", "text", "addr"], example.Fields!.Keys);
+        Assert.Equal(JsonValueKind.Number, example.Fields["n"].ValueKind);
+        Assert.Equal("efd_lkm_example", example.Fields["text"].GetString());
+        Assert.Equal("192.0.2.5", example.Fields["addr"].GetString());
+
+        Assert.Equal(ulong.MaxValue, ReadBack(Record(5, Payload(5, ("n", ulong.MaxValue)))).Fields!["n"].GetUInt64());
+        Assert.Equal(-1, ReadBack(Record(7, Payload(7, ("online", -1)))).Fields!["online"].GetInt32());
+        Assert.Equal("dead01", ReadBack(Record(0x1234, [0xde, 0xad, 0x01])).Fields!["payload"].GetString());
+        Assert.Empty(ReadBack(Record(0, [])).Fields!);
     }
 
     [Fact]
@@ -130,6 +171,59 @@ public sealed class ProtocolRoundTripTests
     }
 
     private static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
+
+    /// <summary>An event as the reader makes it: a SIGNAL of count 3 for kind 0, else record 12 with the kind's format.</summary>
+    private static EventRecord Record(uint kind, byte[] payload)
+    {
+        if (kind == 0)
+        {
+            return EventRecord.FromSignal(3, DateTimeOffset.UnixEpoch);
+        }
+
+        var raw = new EfdLkmRecord { Seq = 12, TsNs = 99, Kind = kind, Len = (ushort)payload.Length };
+        payload.CopyTo(MemoryMarshal.AsBytes(new Span<RecordPayload>(ref raw.Data)));
+        return EventRecord.FromKernel(in raw, DateTimeOffset.UnixEpoch, kind == (uint)ExampleKind.Kind ? ExampleKind : BuiltInKinds.Get((EventKind)kind));
+    }
+
+    private static string WriteEvent(EventRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            EventJson.Write(writer, record, new byte[KernelEvent.MaxPayloadLength]);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static ListenEvent ReadBack(EventRecord record) => JsonSerializer.Deserialize(WriteEvent(record), Strict.ListenEvent)!;
+
+    /// <summary>A built-in kind's payload, each value written at its field's offset: text NUL-padded, bytes as given, integers native-endian.</summary>
+    private static byte[] Payload(uint kind, params (string Field, object Value)[] values)
+    {
+        EventFormat format = BuiltInKinds.Get((EventKind)kind)!;
+        byte[] payload = new byte[format.Extent];
+        foreach ((string name, object value) in values)
+        {
+            Assert.True(format.TryGetField(name, out EventField? field), $"{format.Name} has no field {name}");
+            Span<byte> at = payload.AsSpan(field.Offset, field.Size);
+            switch (value)
+            {
+                case string text:
+                    Encoding.UTF8.GetBytes(text).CopyTo(at);
+                    break;
+                case byte[] bytes:
+                    bytes.CopyTo(at);
+                    break;
+                default:
+                    ulong n = value is ulong u ? u : unchecked((ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                    MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in n))[..field.Size].CopyTo(at);
+                    break;
+            }
+        }
+
+        return payload;
+    }
 
     private static byte[] Bytes(params uint[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
