@@ -57,6 +57,27 @@ public sealed class FormatterTests
     }
 
     [Fact]
+    public void StatusListsRegisteredKindsButNotTheBuiltInOnes()
+    {
+        ControlReply reply = Sample() with
+        {
+            Kinds =
+            [
+                new KindReport(3, "NETDEV", true, true, ["ifname str 0 16"]),
+                new KindReport(65536, "example.event", false, false, ["n u32 0 4", "text str 4 16"]),
+                new KindReport(65537, "example.event", false, true, ["n u32 0 4", "text str 4 16"]),
+            ],
+        };
+
+        string[] lines = StatusFormatter.Format(Run, NoModule, reply).Split('\n');
+
+        Assert.DoesNotContain(lines, l => l.StartsWith("NETDEV", StringComparison.Ordinal));
+        Assert.Matches(@"^KIND +NUMBER +REGISTERED +FIELDS$", lines.Single(l => l.StartsWith("KIND ", StringComparison.Ordinal)));
+        Assert.Matches(@"^example\.event +65536 +no \(owner unloaded\) +n u32, text str$", lines.Single(l => l.Contains("65536", StringComparison.Ordinal)));
+        Assert.Matches(@"^example\.event +65537 +yes +n u32, text str$", lines.Single(l => l.Contains("65537", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void StatusSaysWhomTheModuleIsAttachedTo()
     {
         ModuleFigures ours = new("/sys/kernel/efd_lkm", true, 4242, 5, 10, 10, 0, 1024, 1);

@@ -82,6 +82,21 @@ internal static class StatusFormatter
             table.WriteTo(o, "");
         }
 
+        // Built-in kinds are the same on every machine (efdctl status --json lists them); registered ones are this machine's.
+        List<KindReport> registered = [.. (reply.Kinds ?? []).Where(k => !k.BuiltIn)];
+        if (registered.Count > 0)
+        {
+            o.Append('\n');
+            var table = new TextTable(("KIND", false), ("NUMBER", true), ("REGISTERED", false), ("FIELDS", false));
+            foreach (KindReport k in registered)
+            {
+                table.Add(k.Name, k.Id.ToString(CultureInfo.InvariantCulture), k.Registered ? "yes" : "no (owner unloaded)",
+                    string.Join(", ", k.Format.Select(line => string.Join(' ', line.Split(' ').Take(2)))));
+            }
+
+            table.WriteTo(o, "");
+        }
+
         return o.ToString();
     }
 

@@ -36,6 +36,9 @@ internal sealed record ControlReply
 
     public IReadOnlyList<PluginReport>? Plugins { get; init; }
 
+    /// <summary>Gets every kind the daemon can name: the built-in ones, then those modules registered, with their formats.</summary>
+    public IReadOnlyList<KindReport>? Kinds { get; init; }
+
     public static ControlReply Failure(string error) => new() { Ok = false, Error = error };
 }
 
@@ -107,6 +110,9 @@ internal sealed record PluginReport(
     string? Path,
     string? State,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason);
+
+/// <summary>A kind in the daemon's catalogue: its number, name, whether it is built in or still registered, and its format (<c>name type offset size</c> lines).</summary>
+internal sealed record KindReport(uint Id, string Name, bool BuiltIn, bool Registered, IReadOnlyList<string> Format);
 
 /// <summary>
 /// One line of a <c>listen</c> stream: an event, or <c>{"skipped":N}</c>. The daemon writes event

@@ -17,7 +17,8 @@ internal sealed class StatusReport(
     EventDispatcher dispatcher,
     EventfdSource source,
     DeliveryCounters counters,
-    PluginStatusRegistry plugins)
+    PluginStatusRegistry plugins,
+    KindCatalog kinds)
 {
     public ControlReply Build()
     {
@@ -64,8 +65,12 @@ internal sealed class StatusReport(
                     counters.ListenerSkipped)),
             Handlers = [.. handlers.Select(Handler)],
             Plugins = [.. plugins.Snapshot().Select(p => new PluginReport(p.Name, p.Path, p.State, p.Reason))],
+            Kinds = [.. BuiltInKinds.All.Concat(kinds.Registered).Select(Kind)],
         };
     }
+
+    private static KindReport Kind(EventFormat f) =>
+        new((uint)f.Kind, f.Name, f.IsBuiltIn, f.Registered, [.. f.Fields.Select(x => x.ToString())]);
 
     private static HandlerReport Handler(HandlerSnapshot h) => new(
         h.Name,

@@ -38,6 +38,13 @@ public sealed class ProtocolRoundTripTests
         var plugins = new PluginStatusRegistry();
         plugins.Add("RateAlert", "/usr/lib/efd-daemon/plugins/RateAlert", "Loaded", null);
         plugins.Add("Sneaky", "/usr/local/lib/efd-daemon/plugins/Sneaky", "Refused", "directory is group-writable");
+        using var sysfs = new TempDirectory();
+        Directory.CreateDirectory(sysfs.Combine("kinds", "65536"));
+        File.WriteAllText(sysfs.Combine("kinds", "65536", "name"), "example.event\n");
+        File.WriteAllText(sysfs.Combine("kinds", "65536", "format"), "n u32 0 4\ntext str 4 16\n");
+        File.WriteAllText(sysfs.Combine("kinds", "65536", "registered"), "0\n");
+        var kinds = new KindCatalog(sysfs.Path, NullLogger.Instance);
+        kinds.Refresh();
         var report = new StatusReport(
             new DaemonInfo("/etc/efd-daemon", TimeProvider.System),
             Options.Create(new DaemonOptions()),
@@ -46,7 +53,8 @@ public sealed class ProtocolRoundTripTests
             dispatcher,
             source,
             source.Counters,
-            plugins);
+            plugins,
+            kinds);
 
         string written = Write(report.Build(), ControlJsonContext.Default.ControlReply);
         ControlReply read = JsonSerializer.Deserialize(written, Strict.ControlReply)!;
@@ -59,6 +67,11 @@ public sealed class ProtocolRoundTripTests
         Assert.Contains("\"kinds\":null", written, StringComparison.Ordinal); // every kind, as the contract says
         Assert.Contains("\"reason\":null", written, StringComparison.Ordinal);
         Assert.Equal("directory is group-writable", read.Plugins![1].Reason);
+        Assert.Equal(BuiltInKinds.All.Count + 1, read.Kinds!.Count);
+        Assert.Equal(["ifname str 0 16", "ifindex u32 16 4", "event u32 20 4", "flags u32 24 4", "netns u32 28 4"], read.Kinds.Single(k => k.Name == "NETDEV").Format);
+        KindReport registered = read.Kinds[^1];
+        Assert.Equal((65536u, "example.event", false, false), (registered.Id, registered.Name, registered.BuiltIn, registered.Registered));
+        Assert.Equal(["n u32 0 4", "text str 4 16"], registered.Format);
     }
 
     [Fact]
