@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
+using EfdDaemon.Tests.Support;
 
 namespace EfdDaemon.Abstractions.Tests;
 
@@ -9,38 +10,8 @@ public sealed class KernelEventTests
     private static KernelEvent Make(EventKind kind, byte[] payload) =>
         new(7, kind, 1, 123_456_789, DateTimeOffset.UnixEpoch, payload);
 
-    private static byte[] Payload(EventKind kind, params (string Field, object Value)[] values)
-    {
-        EventFormat format = BuiltInKinds.Get(kind)!;
-        byte[] p = new byte[format.Extent];
-        foreach ((string name, object value) in values)
-        {
-            Assert.True(format.TryGetField(name, out EventField? f), $"{format.Name} has no field {name}");
-            Span<byte> b = p.AsSpan(f.Offset, f.Size);
-            switch (value)
-            {
-                case string text:
-                    Encoding.UTF8.GetBytes(text).CopyTo(b);
-                    break;
-                case byte[] bytes:
-                    bytes.CopyTo(b);
-                    break;
-                default:
-                    long n = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
-                    switch (f.Size)
-                    {
-                        case 1: b[0] = (byte)n; break;
-                        case 2: BinaryPrimitives.WriteInt16LittleEndian(b, (short)n); break;
-                        case 4: BinaryPrimitives.WriteInt32LittleEndian(b, (int)n); break;
-                        default: BinaryPrimitives.WriteInt64LittleEndian(b, n); break;
-                    }
-
-                    break;
-            }
-        }
-
-        return p;
-    }
+    private static byte[] Payload(EventKind kind, params (string Field, object Value)[] values) =>
+        FieldEvents.Payload(BuiltInKinds.Get(kind)!, values);
 
     [Fact]
     public void EveryTypedViewReadsTheFieldsOfTheBuiltInTable()

@@ -211,32 +211,8 @@ public sealed class ProtocolRoundTripTests
 
     private static ListenEvent ReadBack(EventRecord record) => JsonSerializer.Deserialize(WriteEvent(record), Strict.ListenEvent)!;
 
-    /// <summary>A built-in kind's payload, each value written at its field's offset: text NUL-padded, bytes as given, integers native-endian.</summary>
-    private static byte[] Payload(uint kind, params (string Field, object Value)[] values)
-    {
-        EventFormat format = BuiltInKinds.Get((EventKind)kind)!;
-        byte[] payload = new byte[format.Extent];
-        foreach ((string name, object value) in values)
-        {
-            Assert.True(format.TryGetField(name, out EventField? field), $"{format.Name} has no field {name}");
-            Span<byte> at = payload.AsSpan(field.Offset, field.Size);
-            switch (value)
-            {
-                case string text:
-                    Encoding.UTF8.GetBytes(text).CopyTo(at);
-                    break;
-                case byte[] bytes:
-                    bytes.CopyTo(at);
-                    break;
-                default:
-                    ulong n = value is ulong u ? u : unchecked((ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
-                    MemoryMarshal.AsBytes(new ReadOnlySpan<ulong>(in n))[..field.Size].CopyTo(at);
-                    break;
-            }
-        }
-
-        return payload;
-    }
+    private static byte[] Payload(uint kind, params (string Field, object Value)[] values) =>
+        FieldEvents.Payload(BuiltInKinds.Get((EventKind)kind)!, values);
 
     private static byte[] Bytes(params uint[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace EfdDaemon.Tests.Handlers.Exec;
+namespace EfdDaemon.Tests.Support;
 
 /// <summary>Events of any format, built field by field (a registered kind's as a module would send them).</summary>
 internal static class FieldEvents
