@@ -300,6 +300,26 @@ static const char *efd_field_problem(const struct efd_lkm_field *fields, unsigne
 	return NULL;
 }
 
+/*
+ * The built-in kinds' names, reserved in lower case too: efd-daemon reads kind names in its
+ * configuration without regard to case, so "netdev" must only ever mean NETDEV. Those of
+ * sources not built yet (INPUT..CPU) and SIGNAL, the daemon's own, are reserved as well.
+ */
+static const char *const efd_reserved_names[] = {
+	"signal", "attached", "trigger", "netdev", "module", "tick",
+	"input", "power", "ifaddr", "pm", "cpu", "kind",
+};
+
+static bool efd_name_reserved(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(efd_reserved_names); i++)
+		if (!strcmp(name, efd_reserved_names[i]))
+			return true;
+	return false;
+}
+
 /* 0 and the payload's extent (the end of its last byte), or -EINVAL. */
 static int efd_kind_check(const char *name, const struct efd_lkm_field *fields,
 			  unsigned int n, u16 *extent)
@@ -310,6 +330,10 @@ static int efd_kind_check(const char *name, const struct efd_lkm_field *fields,
 
 	if (!efd_name_ok(name, EFD_LKM_KIND_NAME_MAX, true)) {
 		pr_warn("kind %.64s: the name is not [a-z0-9_.]{1,63}\n", name ? name : "(null)");
+		return -EINVAL;
+	}
+	if (efd_name_reserved(name)) {
+		pr_warn("kind %s: the name is a built-in kind's\n", name);
 		return -EINVAL;
 	}
 	if (!fields || n < 1 || n > EFD_LKM_KIND_FIELDS_MAX) {

@@ -1666,6 +1666,9 @@ TEST_F(kinds, register_refuses_bad_names_and_formats)
 		{ "overlapping u32s", "test.x a:3:0:4 b:3:2:4" },
 		{ "a u8 inside bytes", "test.x a:10:0:8 b:1:7:1" },
 		{ "overlap with an earlier field", "test.x a:1:0:1 b:3:4:4 c:9:3:2" },
+		{ "a built-in kind's name", "netdev a:3:0:4" },
+		{ "a reserved name of a source to come", "power a:3:0:4" },
+		{ "the KIND kind's name", "kind a:3:0:4" },
 	};
 	long long ok, again, max;
 	int n, len = 0;
