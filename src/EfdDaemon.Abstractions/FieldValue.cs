@@ -98,11 +98,11 @@ public readonly ref struct FieldValue
             case EventFieldType.Str:
                 return AsString().TryCopyTo(destination, out written);
             case EventFieldType.Bytes when _addressLength is 4 or 16:
-                return new IPAddress(Bytes[.._addressLength]).TryFormat(destination, out written);
+                return TryFormatAddress(Bytes[.._addressLength], destination, out written);
             case EventFieldType.Bytes:
                 return Convert.TryToHexStringLower(Bytes, destination, out written);
             case EventFieldType.Ipv4 or EventFieldType.Ipv6:
-                return new IPAddress(Bytes).TryFormat(destination, out written);
+                return TryFormatAddress(Bytes, destination, out written);
         }
 
         if (Field.Type == EventFieldType.U64 && TryGetUInt64(out ulong big))
@@ -137,6 +137,11 @@ public readonly ref struct FieldValue
         Span<char> text = stackalloc char[256];
         return TryFormat(text, out int n) ? new string(text[..n]) : string.Empty;
     }
+
+    // Apart, so that System.Net.Primitives loads only in a daemon that shows an address.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool TryFormatAddress(ReadOnlySpan<byte> address, Span<char> destination, out int written) =>
+        new IPAddress(address).TryFormat(destination, out written);
 
     private static ulong Mask(int size) => size >= 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
 }
