@@ -231,9 +231,10 @@ if [ $BDN = 1 ]; then
     rm -rf "$OUT/bdn"
     if (cd "$OUT" && timeout 600 "$BDNBIN" --filter '*' --inProcess --job $job --memory --exporters json github \
             --artifacts "$OUT/bdn") >"$OUT/logs/bdn.log" 2>&1; then
-        python3 - "$OUT/bdn/results" >>"$RAW" <<'PY' && pass "benchmarkdotnet" || fail benchmarkdotnet "no results in $OUT/bdn/results"
+        python3 - "$OUT/bdn/results" >>"$RAW" <<'PY' && pass "benchmarkdotnet" || fail benchmarkdotnet "a benchmark gave no result (it threw?), see $OUT/logs/bdn.log"
 import glob, json, sys
 n = 0
+missing = []
 for f in sorted(glob.glob(sys.argv[1] + "/*-report-full-compressed.json")):
     for b in json.load(open(f))["Benchmarks"]:
         params = b.get("Parameters") or ""
@@ -242,7 +243,11 @@ for f in sorted(glob.glob(sys.argv[1] + "/*-report-full-compressed.json")):
         print(json.dumps({"impl": "dotnet", "path": "bdn", "mode": b["Type"] + "." + b["Method"] + (" " + params if params else ""),
                           "placement": "unpinned", "mean_ns": mean, "bytes_per_op": alloc}))
         n += mean is not None
-sys.exit(0 if n else 1)
+        if mean is None:
+            missing.append(b["Type"] + "." + b["Method"])
+for m in missing:
+    print("benchmarkdotnet: no result for " + m, file=sys.stderr)
+sys.exit(0 if n and not missing else 1)
 PY
     else
         fail benchmarkdotnet "exit $?, see $OUT/logs/bdn.log"

@@ -8,7 +8,7 @@ namespace EfdDaemon.Benchmarks;
 /// <summary>
 /// What the reader does per record of a 64-record read from <c>/dev/efd_lkm</c> — reinterpret the
 /// 128 bytes (<c>EfdLkmRecord.Read</c>), copy them into the queue slot's value
-/// (<c>EventRecord.FromKernel</c>) — and what the consumer does before the call: build the
+/// with its kind's format (<c>EventRecord.FromKernel</c>) — and what the consumer does before the call: build the
 /// <see cref="KernelEvent"/> over its payload buffer (<c>EventRecord.ToKernelEvent</c>).
 /// </summary>
 /// <remarks>
@@ -55,7 +55,7 @@ public class RecordParsingBenchmarks
         return sum;
     }
 
-    /// <summary>(buffer, offset, payload) => EfdLkmRecord.Read(new ReadOnlySpan(buffer, offset, 128)) |> EventRecord.FromKernel(in, UnixEpoch) |> .ToKernelEvent(payload).</summary>
+    /// <summary>(buffer, offset, payload) => EfdLkmRecord.Read(new ReadOnlySpan(buffer, offset, 128)) |> EventRecord.FromKernel(in, UnixEpoch, BuiltInKinds.Get(kind)) |> .ToKernelEvent(payload).</summary>
     private static Func<byte[], int, byte[], KernelEvent> CompileParse()
     {
         Assembly core = Assembly.Load("efd-daemon");
@@ -80,6 +80,8 @@ public class RecordParsingBenchmarks
         il.Emit(OpCodes.Stloc, rawLocal);
         il.Emit(OpCodes.Ldloca, rawLocal);
         il.Emit(OpCodes.Ldsfld, epoch);
+        il.Emit(OpCodes.Ldc_I4, (int)EventKind.Trigger); // the reader's catalogue lookup of a built-in kind
+        il.Emit(OpCodes.Call, typeof(BuiltInKinds).GetMethod(nameof(BuiltInKinds.Get))!);
         il.Emit(OpCodes.Call, fromKernel);
         il.Emit(OpCodes.Stloc, recordLocal);
         il.Emit(OpCodes.Ldloca, recordLocal);
