@@ -121,6 +121,17 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
         yield return options.Modules ? "modules=1" : "modules=0";
         yield return string.Create(c, $"tick_ms={options.TickMs}");
         yield return string.Create(c, $"ring_size={options.RingSize}");
+
+        // Only when asked for: a module older than these sources would log each as an unknown parameter.
+        if (options.Input)
+        {
+            yield return "input=1";
+        }
+
+        if (options.Power)
+        {
+            yield return "power=1";
+        }
     }
 
     /// <summary>
@@ -131,14 +142,30 @@ internal sealed class KernelModuleLoader(ModuleOptions options, ILogger logger, 
     {
         string dir = options.ParametersPath.Length > 0 ? options.ParametersPath : Path.Combine("/sys/module", options.Name, "parameters");
         CultureInfo c = CultureInfo.InvariantCulture;
-        foreach ((string name, string value) in new[]
+        foreach ((string name, string value, bool optional) in new[]
         {
-            ("netdev", options.Netdev ? "1" : "0"),
-            ("modules", options.Modules ? "1" : "0"),
-            ("tick_ms", options.TickMs.ToString(c)),
+            ("netdev", options.Netdev ? "1" : "0", false),
+            ("modules", options.Modules ? "1" : "0", false),
+            ("tick_ms", options.TickMs.ToString(c), false),
+            ("input", options.Input ? "1" : "0", !options.Input),
+            ("power", options.Power ? "1" : "0", !options.Power),
         })
         {
             string path = Path.Combine(dir, name);
+            if (!File.Exists(path) && Directory.Exists(dir))
+            {
+                if (optional)
+                {
+                    continue; // a module older than this source: there is nothing to switch off
+                }
+
+                if (name is "input" or "power")
+                {
+                    throw new StartupException(
+                        $"Module:{char.ToUpperInvariant(name[0])}{name[1..]} is true but the loaded {options.Name} has no '{name}' source (no {path}): it is older than this daemon; reload it (systemctl stop efd-daemon; modprobe -r {options.Name}; systemctl start efd-daemon).");
+                }
+            }
+
             try
             {
                 File.WriteAllText(path, value);

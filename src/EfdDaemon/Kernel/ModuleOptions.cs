@@ -38,6 +38,12 @@ internal sealed class ModuleOptions : IValidatableObject
 
     public bool Modules { get; set; }
 
+    /// <summary>The module's <c>input</c> source: system keys (power button, sleep, …) and switches (lid, dock, …), never other keys.</summary>
+    public bool Input { get; set; }
+
+    /// <summary>The module's <c>power</c> source: power supplies (AC adapters, batteries, USB power) changing.</summary>
+    public bool Power { get; set; }
+
     [Range(0, 3_600_000)]
     public int TickMs { get; set; }
 

@@ -56,6 +56,33 @@ public sealed class KernelModuleLoaderTests : IDisposable
         Assert.Equal("1", Parameter("netdev"));
         Assert.Equal("0", Parameter("modules"));
         Assert.Equal("250", Parameter("tick_ms"));
+        Assert.False(File.Exists(Path.Combine(_options.ParametersPath, "input")), "an older module without the source is left alone when it is off");
+    }
+
+    [Fact]
+    public void TheInputAndPowerSourcesAreSwitchedOnAndOffWhereTheModuleHasThem()
+    {
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.AbiVersion);
+        File.WriteAllText(Path.Combine(_options.ParametersPath, "input"), "N\n");
+        File.WriteAllText(Path.Combine(_options.ParametersPath, "power"), "Y\n");
+        _options.Input = true;
+        _options.Power = false;
+
+        Loader().Attach(Pid, Fd);
+
+        Assert.Equal(("1", "0"), (Parameter("input"), Parameter("power")));
+    }
+
+    [Fact]
+    public void ASourceAskedForThatTheLoadedModuleLacksSaysHowToReloadIt()
+    {
+        FakeSysfs(attachedPid: Pid, abi: EfdLkmRecord.AbiVersion);
+        _options.Power = true;
+
+        var ex = Assert.Throws<StartupException>(() => Loader().Attach(Pid, Fd));
+
+        Assert.Contains("Module:Power is true but the loaded efd_lkm has no 'power' source", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("modprobe -r efd_lkm", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,6 +103,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
         _options.Netdev = true;
         _options.TickMs = 250;
         _options.RingSize = 4096;
+        _options.Input = true;
         FakeModprobe($"""
             printf '%s\n' "$@" > {_dir.Combine("modprobe.args")}
             mkdir -p {_options.SysfsPath}
@@ -86,7 +114,7 @@ public sealed class KernelModuleLoaderTests : IDisposable
         Loader().Attach(Pid, Fd);
 
         string[] args = File.ReadAllLines(_dir.Combine("modprobe.args"));
-        Assert.Equal(["efd_lkm", $"pid={Pid}", $"efd={Fd}", "netdev=1", "modules=0", "tick_ms=250", "ring_size=4096"], args);
+        Assert.Equal(["efd_lkm", $"pid={Pid}", $"efd={Fd}", "netdev=1", "modules=0", "tick_ms=250", "ring_size=4096", "input=1"], args);
     }
 
     [Fact]
