@@ -38,6 +38,8 @@ _Static_assert(offsetof(struct efd_lkm_event, data) == 24, "data");
 _Static_assert(sizeof(struct efd_lkm_netdev) == 28, "netdev payload");
 _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
 _Static_assert(sizeof(struct efd_lkm_kind) == 72, "kind payload");
+_Static_assert(sizeof(struct efd_lkm_input) == 40, "input payload");
+_Static_assert(sizeof(struct efd_lkm_power) == 72, "power payload");
 _Static_assert(offsetof(struct efd_lkm_kind, name) == 8, "kind payload name");
 
 #define SYS "/sys/kernel/efd_lkm/"
@@ -1537,6 +1539,9 @@ static const struct builtin_kind builtin_kinds[] = {
 	{ 3, "NETDEV", "ifname str 0 16\nifindex u32 16 4\nevent u32 20 4\nflags u32 24 4\n" },
 	{ 4, "MODULE", "name str 0 56\nstate u32 56 4\n" },
 	{ 5, "TICK", "n u64 0 8\n" },
+	{ 6, "INPUT", "device str 0 32\ntype u16 32 2\ncode u16 34 2\nvalue s32 36 4\n" },
+	{ 7, "POWER", "name str 0 32\ntype u32 32 4\nonline s32 36 4\nstatus s32 40 4\n"
+		      "capacity s32 44 4\nparent str 48 24\n" },
 	{ 11, "KIND", "kind u32 0 4\nregistered u32 4 4\nname str 8 64\n" },
 };
 
@@ -1570,7 +1575,7 @@ TEST(kinds_builtin_formats_in_sysfs)
 	}
 	closedir(d);
 	ASSERT_EQ(ARRAY_SIZE(builtin_kinds), entries);
-	ASSERT_EQ(-ENOENT, kind_file(6, "name", text, sizeof(text))) TH_LOG("INPUT is reserved only");
+	ASSERT_EQ(-ENOENT, kind_file(8, "name", text, sizeof(text))) TH_LOG("IFADDR is reserved only");
 	ASSERT_EQ(0, SYSV("events")) TH_LOG("records at load");
 	finish();
 }
