@@ -459,7 +459,7 @@ static const enum power_supply_property testmod_psy_props[] = {
 	POWER_SUPPLY_PROP_CAPACITY,
 };
 
-/* Process context (the power_supply core, sysfs readers, efd_lkm's work item). */
+/* Process context (the power_supply core, sysfs readers, efd_lkm's notifier). */
 static int testmod_psy_get(struct power_supply *psy, enum power_supply_property psp,
 			   union power_supply_propval *val)
 {
