@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the parts of efd_lkm share: the record ring and its device (efd_ring.c), the attached
- * eventfd and its doorbell (efd_target.c), the event sources (efd_sources.c),
+ * eventfd and its doorbell (efd_target.c), the event sources (efd_sources.c, efd_input.c,
+ * efd_power.c),
  * /sys/kernel/efd_lkm (efd_sysfs.c) and the kinds described in it (efd_kinds.c); efd_main.c
  * loads them in that order and unloads them in its mirror image.
  */
@@ -63,5 +64,11 @@ int efd_kinds_emit(u32 kind, const void *data, u32 len);
 /* efd_sources.c: the optional built-in sources, switched by module parameters. */
 int efd_sources_start(void);
 void efd_sources_stop(void);
+
+/* efd_input.c and efd_power.c: two of those sources; process context, efd_sources_mutex held. */
+int efd_input_start(void);
+void efd_input_stop(void);
+int efd_power_start(void);
+void efd_power_stop(void);
 
 #endif /* _EFD_INTERNAL_H */

@@ -104,6 +104,22 @@ static const struct efd_lkm_field efd_fields_tick[] = {
 	{ "n", EFD_OFF(tick, n), EFD_SIZE(tick, n), EFD_LKM_FIELD_U64 },
 };
 
+static const struct efd_lkm_field efd_fields_input[] = {
+	{ "device", EFD_OFF(input, device), EFD_SIZE(input, device), EFD_LKM_FIELD_STR },
+	{ "type", EFD_OFF(input, type), EFD_SIZE(input, type), EFD_LKM_FIELD_U16 },
+	{ "code", EFD_OFF(input, code), EFD_SIZE(input, code), EFD_LKM_FIELD_U16 },
+	{ "value", EFD_OFF(input, value), EFD_SIZE(input, value), EFD_LKM_FIELD_S32 },
+};
+
+static const struct efd_lkm_field efd_fields_power[] = {
+	{ "name", EFD_OFF(power, name), EFD_SIZE(power, name), EFD_LKM_FIELD_STR },
+	{ "type", EFD_OFF(power, type), EFD_SIZE(power, type), EFD_LKM_FIELD_U32 },
+	{ "online", EFD_OFF(power, online), EFD_SIZE(power, online), EFD_LKM_FIELD_S32 },
+	{ "status", EFD_OFF(power, status), EFD_SIZE(power, status), EFD_LKM_FIELD_S32 },
+	{ "capacity", EFD_OFF(power, capacity), EFD_SIZE(power, capacity), EFD_LKM_FIELD_S32 },
+	{ "parent", EFD_OFF(power, parent), EFD_SIZE(power, parent), EFD_LKM_FIELD_STR },
+};
+
 static const struct efd_lkm_field efd_fields_kind[] = {
 	{ "kind", EFD_OFF(kind, kind), EFD_SIZE(kind, kind), EFD_LKM_FIELD_U32 },
 	{ "registered", EFD_OFF(kind, registered), EFD_SIZE(kind, registered), EFD_LKM_FIELD_U32 },
@@ -121,6 +137,8 @@ static const struct {
 	{ EFD_LKM_KIND_NETDEV, "NETDEV", efd_fields_netdev, ARRAY_SIZE(efd_fields_netdev) },
 	{ EFD_LKM_KIND_MODULE, "MODULE", efd_fields_module, ARRAY_SIZE(efd_fields_module) },
 	{ EFD_LKM_KIND_TICK, "TICK", efd_fields_tick, ARRAY_SIZE(efd_fields_tick) },
+	{ EFD_LKM_KIND_INPUT, "INPUT", efd_fields_input, ARRAY_SIZE(efd_fields_input) },
+	{ EFD_LKM_KIND_POWER, "POWER", efd_fields_power, ARRAY_SIZE(efd_fields_power) },
 	{ EFD_LKM_KIND_KIND, "KIND", efd_fields_kind, ARRAY_SIZE(efd_fields_kind) },
 };
 
@@ -145,6 +163,21 @@ static void efd_kinds_abi_checks(void)
 	BUILD_BUG_ON(sizeof(struct efd_lkm_module) != 60);
 	BUILD_BUG_ON(offsetof(struct efd_lkm_tick, n) != 0);
 	BUILD_BUG_ON(sizeof(struct efd_lkm_tick) != 8);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_input, device) != 0);
+	BUILD_BUG_ON(sizeof_field(struct efd_lkm_input, device) != 32);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_input, type) != 32);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_input, code) != 34);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_input, value) != 36);
+	BUILD_BUG_ON(sizeof(struct efd_lkm_input) != 40);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, name) != 0);
+	BUILD_BUG_ON(sizeof_field(struct efd_lkm_power, name) != 32);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, type) != 32);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, online) != 36);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, status) != 40);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, capacity) != 44);
+	BUILD_BUG_ON(offsetof(struct efd_lkm_power, parent) != 48);
+	BUILD_BUG_ON(sizeof_field(struct efd_lkm_power, parent) != 24);
+	BUILD_BUG_ON(sizeof(struct efd_lkm_power) != 72);
 	BUILD_BUG_ON(offsetof(struct efd_lkm_kind, kind) != 0);
 	BUILD_BUG_ON(offsetof(struct efd_lkm_kind, registered) != 4);
 	BUILD_BUG_ON(offsetof(struct efd_lkm_kind, name) != 8);
@@ -303,7 +336,7 @@ static const char *efd_field_problem(const struct efd_lkm_field *fields, unsigne
 /*
  * The built-in kinds' names, reserved in lower case too: efd-daemon reads kind names in its
  * configuration without regard to case, so "netdev" must only ever mean NETDEV. Those of
- * sources not built yet (INPUT..CPU) and SIGNAL, the daemon's own, are reserved as well.
+ * sources not built yet (IFADDR..CPU) and SIGNAL, the daemon's own, are reserved as well.
  */
 static const char *const efd_reserved_names[] = {
 	"signal", "attached", "trigger", "netdev", "module", "tick",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * efd_lkm's optional built-in event sources: network devices, modules, a tick.
+ * efd_lkm's optional built-in event sources: network devices, modules, a tick here; system
+ * keys and switches (efd_input.c) and power supplies (efd_power.c) switched from here.
  *
  * All are off by default: a netdev notifier replays every existing interface when it is
  * registered, and a module notifier would see efd_lkm's own load, either of which would
@@ -34,10 +35,14 @@ static bool efd_sources_live;
 
 static bool efd_netdev;
 static bool efd_modules;
+static bool efd_input;
+static bool efd_power;
 static unsigned int efd_tick_ms;
 
 static bool efd_netdev_on;
 static bool efd_modules_on;
+static bool efd_input_on;
+static bool efd_power_on;
 
 /* ---- network devices ---- */
 
@@ -133,6 +138,36 @@ static int efd_modules_apply(void)
 	return ret;
 }
 
+static int efd_input_apply(void)
+{
+	int ret = 0;
+
+	if (efd_input && !efd_input_on) {
+		ret = efd_input_start();
+		if (!ret)
+			efd_input_on = true;
+	} else if (!efd_input && efd_input_on) {
+		efd_input_stop();
+		efd_input_on = false;
+	}
+	return ret;
+}
+
+static int efd_power_apply(void)
+{
+	int ret = 0;
+
+	if (efd_power && !efd_power_on) {
+		ret = efd_power_start();
+		if (!ret)
+			efd_power_on = true;
+	} else if (!efd_power && efd_power_on) {
+		efd_power_stop();
+		efd_power_on = false;
+	}
+	return ret;
+}
+
 static void efd_tick_apply(void)
 {
 	if (efd_tick_on) {
@@ -178,8 +213,15 @@ static int efd_param_set_source(const char *val, const struct kernel_param *kp)
 		ret = efd_netdev_apply();
 	else if (kp->arg == &efd_modules)
 		ret = efd_modules_apply();
+	else if (kp->arg == &efd_input)
+		ret = efd_input_apply();
+	else if (kp->arg == &efd_power)
+		ret = efd_power_apply();
 	else
 		efd_tick_apply();
+	/* A source that could not start stays off, and says so when read. */
+	if (ret)
+		*(bool *)kp->arg = false;
 out:
 	mutex_unlock(&efd_sources_mutex);
 	return ret;
@@ -201,6 +243,10 @@ module_param_cb(netdev, &efd_source_ops, &efd_netdev, 0644);
 MODULE_PARM_DESC(netdev, "Record network devices going up, down, changing (default 0)");
 module_param_cb(modules, &efd_source_ops, &efd_modules, 0644);
 MODULE_PARM_DESC(modules, "Record modules coming, live, going (default 0)");
+module_param_cb(input, &efd_source_ops, &efd_input, 0644);
+MODULE_PARM_DESC(input, "Record system keys (power, sleep, ...) and switches (lid, ...) (default 0)");
+module_param_cb(power, &efd_source_ops, &efd_power, 0644);
+MODULE_PARM_DESC(power, "Record power supplies (AC, batteries) changing (default 0)");
 module_param_cb(tick_ms, &efd_source_ops, &efd_tick_ms, 0644);
 MODULE_PARM_DESC(tick_ms, "Record a tick every tick_ms milliseconds; 0 = off (default)");
 
@@ -230,13 +276,27 @@ int efd_sources_start(void)
 	if (ret)
 		goto out;
 	ret = efd_modules_apply();
-	if (ret) {
-		efd_netdev = false;
-		efd_netdev_apply();
-		goto out;
-	}
+	if (ret)
+		goto err_netdev;
+	ret = efd_input_apply();
+	if (ret)
+		goto err_modules;
+	ret = efd_power_apply();
+	if (ret)
+		goto err_input;
 	efd_tick_apply();
 	efd_sources_live = true;
+	goto out;
+
+err_input:
+	efd_input = false;
+	efd_input_apply();
+err_modules:
+	efd_modules = false;
+	efd_modules_apply();
+err_netdev:
+	efd_netdev = false;
+	efd_netdev_apply();
 out:
 	mutex_unlock(&efd_sources_mutex);
 	return ret;
@@ -248,8 +308,12 @@ void efd_sources_stop(void)
 	efd_sources_live = false;
 	efd_netdev = false;
 	efd_modules = false;
+	efd_input = false;
+	efd_power = false;
 	efd_tick_ms = 0;
 	efd_tick_apply();
+	efd_power_apply();
+	efd_input_apply();
 	efd_modules_apply();
 	efd_netdev_apply();
 	mutex_unlock(&efd_sources_mutex);

@@ -5,7 +5,8 @@
  *   efd_tests DIR [CASE...]     run all cases, or the named ones (TAP on stdout)
  *   efd_tests --list            print the case names
  *
- * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, dummy.ko and efd_seed.
+ * DIR holds efd_lkm.ko, efd_lkm_example.ko, efd_lkm_testmod.ko, efd_seed and the kernel's own
+ * dummy.ko, button.ko and uinput.ko.
  * Each case runs in its own process (efd_test_harness.h) and leaves no module loaded.
  * Modules are loaded with finit_module() directly, so the errno is exact and a failing
  * init runs once (busybox insmod would retry it through init_module).
@@ -24,6 +25,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <linux/netlink.h>
+#include <linux/uinput.h>
 
 #include "../include/uapi/efd_lkm.h"
 
@@ -38,6 +41,8 @@ _Static_assert(offsetof(struct efd_lkm_event, data) == 24, "data");
 _Static_assert(sizeof(struct efd_lkm_netdev) == 28, "netdev payload");
 _Static_assert(sizeof(struct efd_lkm_module) == 60, "module payload");
 _Static_assert(sizeof(struct efd_lkm_kind) == 72, "kind payload");
+_Static_assert(sizeof(struct efd_lkm_input) == 40, "input payload");
+_Static_assert(sizeof(struct efd_lkm_power) == 72, "power payload");
 _Static_assert(offsetof(struct efd_lkm_kind, name) == 8, "kind payload name");
 
 #define SYS "/sys/kernel/efd_lkm/"
@@ -1522,6 +1527,423 @@ TEST(example_notify_records)
 	finish();
 }
 
+/* ---- input: system keys and switches; power: power supplies ---- */
+
+/* Loads a module of the kernel's own that may be loaded already (button, uinput). */
+#define LOAD_KERNEL_MODULE(ko)							\
+	do {									\
+		int __ret = load(ko, NULL);					\
+		ASSERT_TRUE(__ret == 0 || __ret == -EEXIST)			\
+			TH_LOG("insmod " ko ": %s", err_name(__ret));		\
+	} while (0)
+
+/*
+ * The "H: Handlers=" list of the input device named @name in /proc/bus/input/devices, into
+ * @buf: 0, or -ENOENT when no device has that name.
+ */
+static int input_handlers_of(const char *name, char *buf, size_t size)
+{
+	static char text[65536];
+	char want[160], *at, *h;
+	int n;
+
+	n = read_text("/proc/bus/input/devices", text, sizeof(text));
+	if (n < 0)
+		return n;
+	snprintf(want, sizeof(want), "N: Name=\"%s\"\n", name);
+	at = strstr(text, want);
+	if (!at)
+		return -ENOENT;
+	h = strstr(at, "H: Handlers=");
+	if (!h)
+		return -ENOENT;
+	h += strlen("H: Handlers=");
+	snprintf(buf, size, "%.*s", (int)strcspn(h, "\n"), h);
+	return 0;
+}
+
+/* The device named @name is connected to efd_lkm's handler (1), not (0), or absent (<0). */
+static int input_connected(const char *name)
+{
+	char handlers[512];
+	int ret = input_handlers_of(name, handlers, sizeof(handlers));
+
+	return ret ? ret : strstr(handlers, "efd_lkm") != NULL;
+}
+
+/* A uinput device named @name with the EV_KEY codes @keys and EV_SW codes @sws: its fd. */
+static int uinput_create(const char *name, const int *keys, int nkeys, const int *sws, int nsws)
+{
+	struct uinput_setup setup = { .id = { .bustype = BUS_VIRTUAL, .vendor = 0xefd } };
+	int fd = open("/dev/uinput", O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (nkeys && ioctl(fd, UI_SET_EVBIT, EV_KEY))
+		goto err;
+	for (int i = 0; i < nkeys; i++)
+		if (ioctl(fd, UI_SET_KEYBIT, keys[i]))
+			goto err;
+	if (nsws && ioctl(fd, UI_SET_EVBIT, EV_SW))
+		goto err;
+	for (int i = 0; i < nsws; i++)
+		if (ioctl(fd, UI_SET_SWBIT, sws[i]))
+			goto err;
+	snprintf(setup.name, sizeof(setup.name), "%s", name);
+	if (ioctl(fd, UI_DEV_SETUP, &setup) || ioctl(fd, UI_DEV_CREATE))
+		goto err;
+	return fd;
+err:
+	ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * One event and its SYN_REPORT. uinput's write() runs the input core and every handler in the
+ * writer's context: when it returns, efd_lkm has made its record or never will.
+ */
+static int uinput_emit(int fd, int type, int code, int value)
+{
+	struct input_event ev[2] = {
+		{ .type = type, .code = code, .value = value },
+		{ .type = EV_SYN, .code = SYN_REPORT },
+	};
+
+	return write(fd, ev, sizeof(ev)) == sizeof(ev) ? 0 : -errno;
+}
+
+#define EMIT(fd, type, code, value)						\
+	do {									\
+		int __ret = uinput_emit(fd, type, code, value);			\
+		ASSERT_EQ(0, __ret) TH_LOG("uinput %s %d %d: %s", #code, type, value,	\
+					   err_name(__ret));			\
+	} while (0)
+
+/* Record @i is an INPUT record of @device: @type @code @value. */
+static void expect_input_rec(int i, const char *device, int type, int code, int value)
+{
+	const struct efd_lkm_input *in = (const void *)recs[i].data;
+
+	ASSERT_EQ(EFD_LKM_KIND_INPUT, recs[i].kind) TH_LOG("record %d", i);
+	ASSERT_EQ(sizeof(*in), recs[i].len) TH_LOG("record %d", i);
+	ASSERT_EQ(0, strcmp(device, in->device)) TH_LOG("record %d: device '%.32s', want '%s'",
+						       i, in->device, device);
+	ASSERT_EQ(type, in->type) TH_LOG("record %d", i);
+	ASSERT_EQ(code, in->code) TH_LOG("record %d", i);
+	ASSERT_EQ(value, in->value) TH_LOG("record %d", i);
+}
+
+/* A bool parameter of efd_lkm reads "Y" or "N": 1, 0, or -1 when it reads neither. */
+static int param_bool(const char *name)
+{
+	char path[256], text[16];
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	if (read_text(path, text, sizeof(text)) < 0)
+		return -1;
+	return !strcmp(text, "Y\n") ? 1 : !strcmp(text, "N\n") ? 0 : -1;
+}
+
+#define UI_LID "efd-test lid and power key"
+#define UI_KEYS "efd-test ordinary keys"
+
+static const int lid_keys[] = { KEY_POWER, KEY_A };
+static const int lid_sws[] = { SW_LID };
+static const int plain_keys[] = { KEY_A, KEY_B, KEY_ENTER, KEY_SPACE };
+
+/*
+ * The ACPI power button, pressed by the host: the guest asks for QMP system_powerdown on its
+ * console (tests/vm/qmp.py --follow) and waits for the records, at most 45 s. button.ko is
+ * loaded first, so this also shows that switching on connects devices already present.
+ */
+TEST_TIMEOUT(input_acpi_power_button_press_release, 60)
+{
+	int rfd, n, press, release;
+
+	LOAD_KERNEL_MODULE("button.ko");
+	ASSERT_EQ(0, input_connected("Power Button")) TH_LOG("no Power Button (0: not connected)");
+	LOAD_EFD("input=1");
+	ASSERT_EQ(1, input_connected("Power Button")) TH_LOG("Power Button not connected");
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, drain(rfd));
+	printf("EFD-QMP system_powerdown\n");
+	fflush(stdout);
+	n = read_until(rfd, EFD_LKM_KIND_INPUT, 2, 45000);
+	close(rfd);
+	ASSERT_LE(2, n) TH_LOG("%d records within 45 s of asking for QMP system_powerdown", n);
+	press = find_rec(n, 0, EFD_LKM_KIND_INPUT);
+	release = find_rec(n, press + 1, EFD_LKM_KIND_INPUT);
+	expect_input_rec(press, "Power Button", EV_KEY, KEY_POWER, 1);
+	expect_input_rec(release, "Power Button", EV_KEY, KEY_POWER, 0);
+	finish();
+}
+
+#define OPEN_UINPUT(fd, name, keys, sws)					\
+	do {									\
+		LOAD_KERNEL_MODULE("uinput.ko");				\
+		(fd) = uinput_create(name, keys, ARRAY_SIZE(keys), sws, ARRAY_SIZE(sws)); \
+		ASSERT_LE(0, fd) TH_LOG("uinput %s: %s", name, err_name(fd));	\
+	} while (0)
+
+/*
+ * Through uinput: the lid closing and opening and the power key pressed and released are
+ * four records, in order; an ordinary key of the same device (press, autorepeat, release)
+ * and the power key's autorepeat are none. Every write is synchronous (uinput_emit()).
+ */
+TEST(input_uinput_lid_and_power_key_only)
+{
+	int rfd, ufd, n;
+
+	LOAD_EFD("input=1");
+	OPEN_UINPUT(ufd, UI_LID, lid_keys, lid_sws);
+	ASSERT_EQ(1, input_connected(UI_LID)) TH_LOG("a device with KEY_POWER and SW_LID");
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, drain(rfd));
+	EMIT(ufd, EV_KEY, KEY_A, 1);
+	EMIT(ufd, EV_KEY, KEY_A, 2);
+	EMIT(ufd, EV_KEY, KEY_A, 0);
+	EMIT(ufd, EV_SW, SW_LID, 1);
+	EMIT(ufd, EV_KEY, KEY_POWER, 1);
+	EMIT(ufd, EV_KEY, KEY_POWER, 2);
+	EMIT(ufd, EV_KEY, KEY_POWER, 2);
+	EMIT(ufd, EV_KEY, KEY_POWER, 0);
+	EMIT(ufd, EV_SW, SW_LID, 0);
+	EMIT(ufd, EV_KEY, KEY_A, 1);
+	EMIT(ufd, EV_KEY, KEY_A, 0);
+	n = drain(rfd);
+	ASSERT_EQ(4, n) TH_LOG("records: lid 1, power 1, power 0, lid 0 and nothing else");
+	expect_input_rec(0, UI_LID, EV_SW, SW_LID, 1);
+	expect_input_rec(1, UI_LID, EV_KEY, KEY_POWER, 1);
+	expect_input_rec(2, UI_LID, EV_KEY, KEY_POWER, 0);
+	expect_input_rec(3, UI_LID, EV_SW, SW_LID, 0);
+	close(ufd);
+	close(rfd);
+	finish();
+}
+
+/* A keyboard without system keys or switches is never connected, so never heard. */
+TEST(input_ordinary_keyboard_never_connected)
+{
+	int rfd, kfd, lfd;
+
+	LOAD_EFD("input=1");
+	OPEN_UINPUT(kfd, UI_KEYS, plain_keys, (int[]){});
+	OPEN_UINPUT(lfd, UI_LID, lid_keys, lid_sws);
+	ASSERT_EQ(0, input_connected(UI_KEYS)) TH_LOG("efd_lkm connected to a plain keyboard");
+	ASSERT_EQ(1, input_connected(UI_LID));
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, drain(rfd));
+	for (size_t i = 0; i < ARRAY_SIZE(plain_keys); i++) {
+		EMIT(kfd, EV_KEY, plain_keys[i], 1);
+		EMIT(kfd, EV_KEY, plain_keys[i], 0);
+	}
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records from ordinary keys");
+	close(kfd);
+	close(lfd);
+	close(rfd);
+	finish();
+}
+
+/*
+ * input=0 at load: not a record; switched on: connected, records; off: disconnected (from
+ * the device and from the input core's handler list), no records; bad values refused.
+ */
+TEST(input_switch_at_runtime)
+{
+	static const char *const bad[] = { "2", "-1", "x" };
+	int rfd, ufd, ret;
+	char handlers[4096];
+
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, param_bool("input"));
+	OPEN_UINPUT(ufd, UI_LID, lid_keys, lid_sws);
+	ASSERT_EQ(0, input_connected(UI_LID));
+	OPEN_READER(rfd);
+	EMIT(ufd, EV_SW, SW_LID, 1);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("a record with input=0");
+	ASSERT_EQ(0, sys_write(PARAMS "input", "1"));
+	ASSERT_EQ(1, input_connected(UI_LID)) TH_LOG("switching on connects present devices");
+	ASSERT_LT(0, read_text("/proc/bus/input/handlers", handlers, sizeof(handlers)));
+	ASSERT_TRUE(strstr(handlers, "Name=efd_lkm")) TH_LOG("handlers: %s", handlers);
+	EMIT(ufd, EV_SW, SW_LID, 0);
+	ASSERT_EQ(1, drain(rfd));
+	expect_input_rec(0, UI_LID, EV_SW, SW_LID, 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = sys_write(PARAMS "input", "%s", bad[i]);
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("input=%s: %s", bad[i], err_name(ret));
+	}
+	ASSERT_EQ(1, param_bool("input")) TH_LOG("changed by a refused write");
+	ASSERT_EQ(0, sys_write(PARAMS "input", "0"));
+	ASSERT_EQ(0, input_connected(UI_LID)) TH_LOG("still connected after input=0");
+	ASSERT_LT(0, read_text("/proc/bus/input/handlers", handlers, sizeof(handlers)));
+	ASSERT_FALSE(strstr(handlers, "efd_lkm")) TH_LOG("handlers: %s", handlers);
+	EMIT(ufd, EV_SW, SW_LID, 1);
+	EMIT(ufd, EV_KEY, KEY_POWER, 1);
+	EMIT(ufd, EV_KEY, KEY_POWER, 0);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records after input=0");
+	close(ufd);
+	close(rfd);
+	finish();
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = load("efd_lkm.ko", "input=%s", bad[i]);
+		if (ret == 0)
+			unload("efd_lkm");
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("load input=%s: %s", bad[i], err_name(ret));
+	}
+}
+
+#define PSY "efd_test_ac"
+
+/*
+ * Reads records until a POWER record of the test supply with @online and @capacity arrived,
+ * at most @ms; its index, -1 if none (the records read are in recs[0..*n)).
+ */
+static int wait_power(int rfd, int online, int capacity, int ms, int *n)
+{
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	int from = 0;
+
+	*n = 0;
+	for (;;) {
+		int got = drain(rfd);
+
+		if (got < 0)
+			return -1;
+		memmove(recs + *n, recs, got * sizeof(recs[0]));
+		*n += got;
+		for (int i = from; i < *n; i++) {
+			const struct efd_lkm_power *p = (const void *)recs[i].data;
+
+			if (recs[i].kind == EFD_LKM_KIND_POWER && !strcmp(p->name, PSY) &&
+			    p->online == online && p->capacity == capacity)
+				return i;
+		}
+		from = *n;
+		ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (ms <= 0 || *n >= MAX_RECS / 2 || !wait_fd(rfd, POLLIN, ms))
+			return -1;
+	}
+}
+
+/* Record @i is a POWER record of the test supply: online @online, capacity @capacity. */
+static void expect_power_rec(int i, int online, int capacity)
+{
+	const struct efd_lkm_power *p = (const void *)recs[i].data;
+
+	ASSERT_EQ(sizeof(*p), recs[i].len) TH_LOG("record %d", i);
+	ASSERT_EQ(0, strcmp(PSY, p->name));
+	ASSERT_EQ(EFD_LKM_POWER_TYPE_MAINS, p->type);
+	ASSERT_EQ(online, p->online);
+	ASSERT_EQ(capacity, p->capacity);
+	ASSERT_EQ(-1, p->status) TH_LOG("a property the supply lacks");
+	ASSERT_EQ(0, strcmp("efd_lkm_testmod", p->parent)) TH_LOG("parent '%.24s'", p->parent);
+}
+
+#define WAIT_POWER(rfd, online, capacity, n)					\
+	({									\
+		int __i = wait_power(rfd, online, capacity, 20000, &(n));	\
+		ASSERT_LE(0, __i) TH_LOG("no POWER record online %d capacity %d in %d records", \
+					 online, capacity, n);			\
+		expect_power_rec(__i, online, capacity);			\
+		__i;								\
+	})
+
+/*
+ * A real power_supply (efd_lkm_testmod's): its registration, online going 0, capacity
+ * changing and online going 1 again each give a POWER record with the supply's values, its
+ * type and parent, and -1 for the status it lacks. The core calls the notifier from a work
+ * item: the records are waited for (poll() on the device), at most 20 s each.
+ */
+TEST(power_supply_online_and_capacity)
+{
+	int rfd, n;
+
+	LOAD_EFD("power=1");
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	WAIT_POWER(rfd, 1, 50, n);
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_online", "0"));
+	WAIT_POWER(rfd, 0, 50, n);
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_capacity", "20"));
+	WAIT_POWER(rfd, 0, 20, n);
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_online", "1"));
+	WAIT_POWER(rfd, 1, 20, n);
+	close(rfd);
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+}
+
+/*
+ * Waits until the kernel has sent a "change" uevent of the test supply that carries @env
+ * ("POWER_SUPPLY_CAPACITY=30"): power_supply_changed_work() sends it after calling the
+ * notifiers, so a notifier registered then had its chance. @sock: NETLINK_KOBJECT_UEVENT,
+ * bound to group 1; each message is "change@DEVPATH" and KEY=VALUE strings, NUL-separated.
+ */
+static bool wait_psy_uevent(int sock, const char *env, int ms)
+{
+	int64_t end = now_ns(CLOCK_MONOTONIC) + ms * 1000000LL;
+	char msg[8192];
+
+	for (;;) {
+		ssize_t got = recv(sock, msg, sizeof(msg), MSG_DONTWAIT);
+
+		if (got > 0) {
+			if (!strncmp(msg, "change@", 7) && memmem(msg, got, "/" PSY, strlen(PSY) + 2) &&
+			    memmem(msg, got, env, strlen(env) + 1))
+				return true;
+			continue;
+		}
+		ms = (end - now_ns(CLOCK_MONOTONIC)) / 1000000;
+		if (ms <= 0 || !wait_fd(sock, POLLIN, ms))
+			return false;
+	}
+}
+
+/* power=0: no records; on: records; off again: none, even for a change in flight; bad values. */
+TEST(power_switch_at_runtime)
+{
+	static const char *const bad[] = { "2", "-1", "x" };
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int rfd, n, ret, sock;
+
+	sock = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	ASSERT_LE(0, sock) TH_LOG("uevent socket: %s", strerror(errno));
+	ASSERT_EQ(0, bind(sock, (struct sockaddr *)&nl, sizeof(nl)));
+	LOAD_EFD(NULL);
+	ASSERT_EQ(0, param_bool("power"));
+	OPEN_READER(rfd);
+	ASSERT_EQ(0, load("efd_lkm_testmod.ko", NULL));
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_capacity", "30"));
+	ASSERT_TRUE(wait_psy_uevent(sock, "POWER_SUPPLY_CAPACITY=30", 20000))
+		TH_LOG("no change uevent for " PSY);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records with power=0");
+	ASSERT_EQ(0, sys_write(PARAMS "power", "1"));
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_capacity", "31"));
+	/* A change from before may still reach the notifier now: only 31 is waited for. */
+	WAIT_POWER(rfd, 1, 31, n);
+	for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+		ret = sys_write(PARAMS "power", "%s", bad[b]);
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("power=%s: %s", bad[b], err_name(ret));
+	}
+	ASSERT_EQ(1, param_bool("power")) TH_LOG("changed by a refused write");
+	ASSERT_EQ(0, sys_write(PARAMS "power", "0"));
+	ASSERT_EQ(0, sys_write(TESTMOD "psy_capacity", "32"));
+	ASSERT_TRUE(wait_psy_uevent(sock, "POWER_SUPPLY_CAPACITY=32", 20000))
+		TH_LOG("no change uevent for " PSY);
+	ASSERT_EQ(0, drain(rfd)) TH_LOG("records after power=0");
+	close(rfd);
+	close(sock);
+	ASSERT_EQ(0, unload("efd_lkm_testmod"));
+	finish();
+	for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+		ret = load("efd_lkm.ko", "power=%s", bad[b]);
+		if (ret == 0)
+			unload("efd_lkm");
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("load power=%s: %s", bad[b], err_name(ret));
+	}
+}
+
 /* ---- kinds: the built-in formats, registered kinds, their end ---- */
 
 struct builtin_kind {
@@ -1537,6 +1959,9 @@ static const struct builtin_kind builtin_kinds[] = {
 	{ 3, "NETDEV", "ifname str 0 16\nifindex u32 16 4\nevent u32 20 4\nflags u32 24 4\n" },
 	{ 4, "MODULE", "name str 0 56\nstate u32 56 4\n" },
 	{ 5, "TICK", "n u64 0 8\n" },
+	{ 6, "INPUT", "device str 0 32\ntype u16 32 2\ncode u16 34 2\nvalue s32 36 4\n" },
+	{ 7, "POWER", "name str 0 32\ntype u32 32 4\nonline s32 36 4\nstatus s32 40 4\n"
+		      "capacity s32 44 4\nparent str 48 24\n" },
 	{ 11, "KIND", "kind u32 0 4\nregistered u32 4 4\nname str 8 64\n" },
 };
 
@@ -1570,7 +1995,7 @@ TEST(kinds_builtin_formats_in_sysfs)
 	}
 	closedir(d);
 	ASSERT_EQ(ARRAY_SIZE(builtin_kinds), entries);
-	ASSERT_EQ(-ENOENT, kind_file(6, "name", text, sizeof(text))) TH_LOG("INPUT is reserved only");
+	ASSERT_EQ(-ENOENT, kind_file(8, "name", text, sizeof(text))) TH_LOG("IFADDR is reserved only");
 	ASSERT_EQ(0, SYSV("events")) TH_LOG("records at load");
 	finish();
 }
@@ -2400,6 +2825,8 @@ static void unload_all(void)
 		unload("efd_lkm");
 	}
 	unload("dummy");
+	unload("uinput");
+	unload("button");
 }
 
 int main(int argc, char **argv)
@@ -2418,6 +2845,8 @@ int main(int argc, char **argv)
 		unload("efd_lkm_example");
 		unload("efd_lkm");
 		unload("dummy");
+		unload("uinput");
+		unload("button");
 	}
 	return efd_test_main(argc, argv, 2, unload_all);
 }

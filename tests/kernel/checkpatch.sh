@@ -29,7 +29,8 @@ checkpatch() { "$cache/scripts/checkpatch.pl" --strict --no-tree "$@" 2> >(grep 
 rc=0
 echo "# kernel code"
 checkpatch -f --summary-file --no-signoff \
-	efd_main.c efd_ring.c efd_target.c efd_sysfs.c efd_sources.c efd_kinds.c efd_compat.h efd_internal.h \
+	efd_main.c efd_ring.c efd_target.c efd_sysfs.c efd_sources.c efd_input.c efd_power.c \
+	efd_kinds.c efd_compat.h efd_internal.h \
 	include/efd_lkm.h \
 	include/uapi/efd_lkm.h example/efd_lkm_example.c tests/module/efd_lkm_testmod.c || rc=$?
 echo "# user-space test programs (informational)"

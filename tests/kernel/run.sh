@@ -120,15 +120,21 @@ build_module() {
 }
 
 make_initramfs() {
-	local k=$1 src=$2 root=$3 dummy
+	local k=$1 src=$2 root=$3 m ko
 	efd_busybox_root "$root"
 	mkdir -p "$root/efd"
 	cp "$src/efd_lkm.ko" "$src/example/efd_lkm_example.ko" \
 		"$src/tests/module/efd_lkm_testmod.ko" "$progs/efd_tests" \
 		"$progs/efd_seed" "$root/efd/"
-	dummy=$(efd_find_module "$k" dummy)
-	[ -n "$dummy" ] || { echo "# no dummy.ko for $k"; return 1; }
-	efd_copy_module "$dummy" "$root/efd/dummy.ko"
+	# The kernel's own modules the cases load: a dummy network device, the ACPI power
+	# button (QMP system_powerdown presses it) and uinput. None depends on another module
+	# on Debian's kernels (modinfo -F depends is empty); 6.12's and 7.x's are .ko.xz, which
+	# efd_copy_module decompresses for finit_module().
+	for m in dummy button uinput; do
+		ko=$(efd_find_module "$k" "$m")
+		[ -n "$ko" ] || { echo "# no $m.ko for $k"; return 1; }
+		efd_copy_module "$ko" "$root/efd/$m.ko"
+	done
 	cat >"$root/init" <<-'EOF'
 		#!/bin/sh
 		/bin/busybox --install -s /bin

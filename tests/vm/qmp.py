@@ -8,7 +8,8 @@
                                              each, until qemu closes the socket
 
 The guest asks for host actions by printing a line: "EFD-QMP inject-nmi" runs
-{"execute": "inject-nmi"}. The follower waits on inotify (the console file) and on the QMP
+{"execute": "inject-nmi"}; "EFD-QMP system_powerdown" presses the ACPI power button (the
+guest needs button.ko). The follower waits on inotify (the console file) and on the QMP
 socket, never on a timer.
 """
 import ctypes
@@ -21,7 +22,7 @@ import sys
 import time
 
 IN_MODIFY = 0x2
-LINE = re.compile(rb"EFD-QMP ([a-z][a-z0-9-]*)\r?$")
+LINE = re.compile(rb"EFD-QMP ([a-z][a-z0-9_-]*)\r?$")  # inject-nmi, system_powerdown
 
 
 def connect(path, wait_s=60):

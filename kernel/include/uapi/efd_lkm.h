@@ -42,9 +42,9 @@
 #define EFD_LKM_KIND_NETDEV	3
 #define EFD_LKM_KIND_MODULE	4
 #define EFD_LKM_KIND_TICK	5
-/* Reserved for sources still to come (DESIGN.md, contract 2): not raised yet, no payload yet. */
 #define EFD_LKM_KIND_INPUT	6
 #define EFD_LKM_KIND_POWER	7
+/* Reserved for sources still to come (DESIGN.md, contract 2): not raised yet, no payload yet. */
 #define EFD_LKM_KIND_IFADDR	8
 #define EFD_LKM_KIND_PM		9
 #define EFD_LKM_KIND_CPU	10
@@ -124,6 +124,58 @@ struct efd_lkm_module {
 /* EFD_LKM_KIND_TICK: n counts ticks since tick_ms was last switched on. */
 struct efd_lkm_tick {
 	__u64 n;
+};
+
+/*
+ * EFD_LKM_KIND_INPUT: a system key or switch of an input device; device is that device's
+ * name (NUL-padded, cut at 31 bytes). type, code and value are the kernel's input event,
+ * unchanged: EV_KEY with one of the keys below and value 1 (press) or 0 (release), never 2
+ * (autorepeat) and never any other key; or EV_SW with any SW_* code and its new state
+ * (SW_LID 1: the lid closed).
+ */
+#define EFD_LKM_INPUT_EV_KEY		0x01
+#define EFD_LKM_INPUT_EV_SW		0x05
+#define EFD_LKM_INPUT_KEY_POWER		116
+#define EFD_LKM_INPUT_KEY_SLEEP		142
+#define EFD_LKM_INPUT_KEY_WAKEUP	143
+#define EFD_LKM_INPUT_KEY_SUSPEND	205
+#define EFD_LKM_INPUT_KEY_BATTERY	236
+#define EFD_LKM_INPUT_KEY_RFKILL	247
+#define EFD_LKM_INPUT_SW_LID		0x00
+#define EFD_LKM_INPUT_SW_TABLET_MODE	0x01
+
+struct efd_lkm_input {
+	char  device[32];
+	__u16 type;
+	__u16 code;
+	__s32 value;
+};
+
+/*
+ * EFD_LKM_KIND_POWER: power supply name changed. type is the kernel's POWER_SUPPLY_TYPE_*,
+ * status its POWER_SUPPLY_STATUS_*, capacity a percentage, online 0 or 1 (some USB supplies
+ * report 2); each of online, status and capacity is -1 when the supply lacks the property or
+ * it could not be read. parent is the name of the supply's parent device (an AC adapter's
+ * "ACPI0003:00"), empty when it has none; both names are NUL-padded, cut to fit.
+ */
+#define EFD_LKM_POWER_TYPE_UNKNOWN		0
+#define EFD_LKM_POWER_TYPE_BATTERY		1
+#define EFD_LKM_POWER_TYPE_UPS			2
+#define EFD_LKM_POWER_TYPE_MAINS		3
+#define EFD_LKM_POWER_TYPE_USB			4
+#define EFD_LKM_POWER_STATUS_UNKNOWN		0
+#define EFD_LKM_POWER_STATUS_CHARGING		1
+#define EFD_LKM_POWER_STATUS_DISCHARGING	2
+#define EFD_LKM_POWER_STATUS_NOT_CHARGING	3
+#define EFD_LKM_POWER_STATUS_FULL		4
+
+struct efd_lkm_power {
+	char  name[32];
+	__u32 type;
+	__s32 online;
+	__s32 status;
+	__s32 capacity;
+	char  parent[24];
 };
 
 /*

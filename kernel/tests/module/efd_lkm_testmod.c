@@ -31,6 +31,14 @@
  *   fail_init=1                 (load) init registers "testmod.init" (n u32 0 4), then fails
  *                               with ECANCELED
  *
+ * and registers a real power supply for the power source, "efd_test_ac" (POWER_SUPPLY_TYPE_MAINS,
+ * properties online and capacity only, no status), whose parent is the platform device
+ * "efd_lkm_testmod":
+ *
+ *   parameters/psy_online       write 0 or 1, read it back: the supply's online property;
+ *                               each write calls power_supply_changed()
+ *   parameters/psy_capacity     write 0..100: its capacity, likewise
+ *
  * Its kinds are left registered at exit on purpose: efd_lkm must end them by itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -43,7 +51,9 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/platform_device.h>
 #include <linux/poll.h>
+#include <linux/power_supply.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -437,6 +447,90 @@ static const struct kernel_param_ops testmod_kind_notify_ops = {
 
 module_param_cb(kind_notify, &testmod_kind_notify_ops, NULL, 0200);
 
+/* ---- a power supply whose changes the test makes ---- */
+
+static struct platform_device *testmod_pdev;
+static struct power_supply *testmod_psy;
+static int testmod_psy_online = 1;
+static int testmod_psy_capacity = 50;
+
+static const enum power_supply_property testmod_psy_props[] = {
+	POWER_SUPPLY_PROP_ONLINE,
+	POWER_SUPPLY_PROP_CAPACITY,
+};
+
+/* Process context (the power_supply core, sysfs readers, efd_lkm's notifier). */
+static int testmod_psy_get(struct power_supply *psy, enum power_supply_property psp,
+			   union power_supply_propval *val)
+{
+	switch (psp) {
+	case POWER_SUPPLY_PROP_ONLINE:
+		val->intval = READ_ONCE(testmod_psy_online);
+		return 0;
+	case POWER_SUPPLY_PROP_CAPACITY:
+		val->intval = READ_ONCE(testmod_psy_capacity);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct power_supply_desc testmod_psy_desc = {
+	.name = "efd_test_ac",
+	.type = POWER_SUPPLY_TYPE_MAINS,
+	.properties = testmod_psy_props,
+	.num_properties = ARRAY_SIZE(testmod_psy_props),
+	.get_property = testmod_psy_get,
+};
+
+static int testmod_set_psy(const char *val, const struct kernel_param *kp)
+{
+	int v, ret;
+
+	ret = kstrtoint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < 0 || v > (kp->arg == &testmod_psy_online ? 1 : 100))
+		return -EINVAL;
+	/* The parameter files exist while init still runs. */
+	if (!READ_ONCE(testmod_psy))
+		return -EAGAIN;
+	WRITE_ONCE(*(int *)kp->arg, v);
+	power_supply_changed(testmod_psy);
+	return 0;
+}
+
+static const struct kernel_param_ops testmod_psy_ops = {
+	.set = testmod_set_psy,
+	.get = param_get_int,
+};
+
+module_param_cb(psy_online, &testmod_psy_ops, &testmod_psy_online, 0600);
+module_param_cb(psy_capacity, &testmod_psy_ops, &testmod_psy_capacity, 0600);
+
+static int __init testmod_psy_init(void)
+{
+	struct power_supply *psy;
+
+	testmod_pdev = platform_device_register_simple(KBUILD_MODNAME, PLATFORM_DEVID_NONE,
+						       NULL, 0);
+	if (IS_ERR(testmod_pdev))
+		return PTR_ERR(testmod_pdev);
+	psy = power_supply_register(&testmod_pdev->dev, &testmod_psy_desc, NULL);
+	if (IS_ERR(psy)) {
+		platform_device_unregister(testmod_pdev);
+		return PTR_ERR(psy);
+	}
+	WRITE_ONCE(testmod_psy, psy);
+	return 0;
+}
+
+static void testmod_psy_exit(void)
+{
+	power_supply_unregister(testmod_psy);
+	platform_device_unregister(testmod_pdev);
+}
+
 static bool fail_init;
 module_param(fail_init, bool, 0444);
 
@@ -455,10 +549,22 @@ static int __init testmod_init_fails(void)
 
 static int __init testmod_init(void)
 {
+	int ret;
+
 	if (fail_init)
 		return testmod_init_fails();
 	timer_setup(&testmod_storm_timer, testmod_storm_tick, 0);
-	return register_nmi_handler(NMI_UNKNOWN, testmod_nmi, 0, "efd_lkm_testmod");
+	ret = testmod_psy_init();
+	if (ret)
+		return ret;
+	ret = register_nmi_handler(NMI_UNKNOWN, testmod_nmi, 0, "efd_lkm_testmod");
+	if (ret)
+		goto err_psy;
+	return 0;
+
+err_psy:
+	testmod_psy_exit();
+	return ret;
 }
 
 static void __exit testmod_exit(void)
@@ -472,10 +578,11 @@ static void __exit testmod_exit(void)
 	testmod_unwatch(&testmod_hup);
 	mutex_unlock(&testmod_mutex);
 	irq_work_sync(&testmod_hard_work);
+	testmod_psy_exit();
 }
 
 module_init(testmod_init);
 module_exit(testmod_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq, wake-ups and NMI; kinds");
+MODULE_DESCRIPTION("efd_lkm test helper: notify from hard irq, wake-ups and NMI; kinds; a power supply");
