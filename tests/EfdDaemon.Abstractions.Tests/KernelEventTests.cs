@@ -167,14 +167,20 @@ public sealed class KernelEventTests
         Span<char> text = stackalloc char[256];
         long sum = Work(netdev, input, ifindex, text); // JIT and static initialisation first
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
+        // Per call, not once: the runtime may allocate on this thread once while it tiers the code up.
+        var rounds = new List<long>(3);
+        for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            sum += Work(netdev, input, ifindex, text);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++)
+            {
+                sum += Work(netdev, input, ifindex, text);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.True(rounds[^1] == 0, $"bytes allocated per round of 1000: {string.Join(", ", rounds)}");
         Assert.True(sum > 0);
 
         static long Work(KernelEvent netdev, KernelEvent input, EventField ifindex, Span<char> text)

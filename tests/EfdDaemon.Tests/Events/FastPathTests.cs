@@ -264,15 +264,22 @@ public sealed class FastPathTests : IDisposable
             dispatcher.Publish(in record);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100_000; i++)
+        // Per event, not once: the runtime may allocate on this thread once while it tiers the code up
+        // (seen: 6 KiB in one round of a loaded CI run). An allocation per event shows in every round.
+        var rounds = new List<long>(3);
+        for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
         {
-            dispatcher.Publish(in record);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100_000; i++)
+            {
+                dispatcher.Publish(in record);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(101_000, handler.Count);
-        Assert.Equal(0, allocated);
+        Assert.Equal(1000 + (rounds.Count * 100_000), handler.Count);
+        Assert.True(rounds[^1] == 0, $"bytes allocated per round of 100,000 events: {string.Join(", ", rounds)}");
     }
 
     /// <summary>Publishes events <paramref name="first"/> to <paramref name="last"/>, one reader batch each.</summary>
