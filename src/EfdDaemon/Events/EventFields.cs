@@ -50,31 +50,29 @@ internal static class EventFields
     }
 
     /// <summary>The log line's details: <c>name=value</c> pairs (<c>ifname=eth0 ifindex=2 event=UP flags=0x1003</c>); a value with spaces, quotes, <c>=</c> or control characters is quoted.</summary>
-    public static string Describe(in KernelEvent e)
+    /// <param name="e">The event.</param>
+    /// <param name="properties">When given, also gets one <c>F_&lt;name&gt;</c> property per field, from the same pass: the journal sink names them <c>EFD_F_&lt;NAME&gt;</c>.</param>
+    public static string Describe(in KernelEvent e, List<KeyValuePair<string, object>>? properties = null)
     {
         if (e.Kind == EventKind.Signal)
         {
             return string.Create(CultureInfo.InvariantCulture, $"count={e.Count}");
         }
 
-        var line = new StringBuilder(96);
-        Visit(in e, ref line, static (ref StringBuilder sb, EventField f, scoped ReadOnlySpan<char> text, bool _) =>
+        var state = (Line: new StringBuilder(96), Properties: properties);
+        Visit(in e, ref state, static (ref (StringBuilder Line, List<KeyValuePair<string, object>>? Properties) s, EventField f, scoped ReadOnlySpan<char> text, bool _) =>
         {
-            if (sb.Length > 0)
+            if (s.Line.Length > 0)
             {
-                sb.Append(' ');
+                s.Line.Append(' ');
             }
 
-            sb.Append(f.Name).Append('=');
-            AppendQuoted(sb, text);
+            s.Line.Append(f.Name).Append('=');
+            AppendQuoted(s.Line, text);
+            s.Properties?.Add(new("F_" + f.Name, text.ToString()));
         });
-        return line.ToString();
+        return state.Line.ToString();
     }
-
-    /// <summary>Adds one <c>F_&lt;name&gt;</c> property per field; the journal sink names them <c>EFD_F_&lt;NAME&gt;</c>.</summary>
-    public static void AddProperties(in KernelEvent e, List<KeyValuePair<string, object>> into) =>
-        Visit(in e, ref into, static (ref List<KeyValuePair<string, object>> list, EventField f, scoped ReadOnlySpan<char> text, bool _) =>
-            list.Add(new("F_" + f.Name, text.ToString())));
 
     /// <summary>Adds one <c>EFD_F_&lt;NAME&gt;=value</c> variable per field.</summary>
     public static void AddEnvironment(in KernelEvent e, List<string> into) =>

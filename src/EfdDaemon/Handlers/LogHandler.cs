@@ -71,15 +71,15 @@ internal sealed class LogHandler : IEventHandler, IConfigReloadable, IDisposable
     private void LogEvent(in KernelEvent e)
     {
         var fields = new List<KeyValuePair<string, object>>(8);
-        EventFields.AddProperties(in e, fields);
+        string details = EventFields.Describe(in e, fields);
         using IDisposable? scope = fields.Count > 0 ? _logger.BeginScope(fields) : null;
         if (e.Redelivered)
         {
-            Log.RedeliveredEvent(_logger, e.KindName, e.Sequence, e.Count, 1, EventFields.Describe(in e));
+            Log.RedeliveredEvent(_logger, e.KindName, e.Sequence, e.Count, 1, details);
         }
         else
         {
-            Log.Event(_logger, e.KindName, e.Sequence, e.Count, EventFields.Describe(in e));
+            Log.Event(_logger, e.KindName, e.Sequence, e.Count, details);
         }
     }
 

@@ -34,9 +34,8 @@ public sealed class EventFieldsTests
         KernelEvent e = Sample(kind);
         IReadOnlyList<string> names = e.Format is { } format ? [.. format.Fields.Select(f => f.Name)] : ["payload"];
 
-        List<(string Name, string Value)> line = ParseDetails(EventFields.Describe(in e));
         var properties = new List<KeyValuePair<string, object>>();
-        EventFields.AddProperties(in e, properties);
+        List<(string Name, string Value)> line = ParseDetails(EventFields.Describe(in e, properties));
         var environment = new List<string>();
         EventFields.AddEnvironment(in e, environment);
         List<(string Name, string Value)> json = Json(e);
