@@ -123,49 +123,49 @@ static int efd_netdev_apply(void)
 	return ret;
 }
 
-static int efd_modules_apply(void)
+/*
+ * Brings a source that has a start and a stop to its parameter's setting. A start that fails
+ * leaves the source off. (netdev has its own: its callback reads the flag, set before the
+ * notifier replays every device and cleared before unregistering replays DOWN for each.)
+ */
+static int efd_switch(bool want, bool *on, int (*start)(void), void (*stop)(void))
 {
 	int ret = 0;
 
-	if (efd_modules && !efd_modules_on) {
-		ret = register_module_notifier(&efd_module_nb);
+	if (want && !*on) {
+		ret = start();
 		if (!ret)
-			efd_modules_on = true;
-	} else if (!efd_modules && efd_modules_on) {
-		unregister_module_notifier(&efd_module_nb);
-		efd_modules_on = false;
+			*on = true;
+	} else if (!want && *on) {
+		stop();
+		*on = false;
 	}
 	return ret;
+}
+
+static int efd_modules_start(void)
+{
+	return register_module_notifier(&efd_module_nb);
+}
+
+static void efd_modules_stop(void)
+{
+	unregister_module_notifier(&efd_module_nb);
+}
+
+static int efd_modules_apply(void)
+{
+	return efd_switch(efd_modules, &efd_modules_on, efd_modules_start, efd_modules_stop);
 }
 
 static int efd_input_apply(void)
 {
-	int ret = 0;
-
-	if (efd_input && !efd_input_on) {
-		ret = efd_input_start();
-		if (!ret)
-			efd_input_on = true;
-	} else if (!efd_input && efd_input_on) {
-		efd_input_stop();
-		efd_input_on = false;
-	}
-	return ret;
+	return efd_switch(efd_input, &efd_input_on, efd_input_start, efd_input_stop);
 }
 
 static int efd_power_apply(void)
 {
-	int ret = 0;
-
-	if (efd_power && !efd_power_on) {
-		ret = efd_power_start();
-		if (!ret)
-			efd_power_on = true;
-	} else if (!efd_power && efd_power_on) {
-		efd_power_stop();
-		efd_power_on = false;
-	}
-	return ret;
+	return efd_switch(efd_power, &efd_power_on, efd_power_start, efd_power_stop);
 }
 
 static void efd_tick_apply(void)
