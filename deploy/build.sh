@@ -136,6 +136,7 @@ docs "$pkg_daemon" efd-daemon "$deploy/debian/copyright"
 install -D -m 0644 "$deploy/debian/efd-daemon/lintian-overrides" \
 	"$pkg_daemon/usr/share/lintian/overrides/efd-daemon"
 install -m 0644 "$deploy/README.md" "$pkg_daemon/usr/share/doc/efd-daemon/README.md"
+install -D -m 0644 -t "$pkg_daemon/usr/share/doc/efd-daemon/examples" "$deploy/config/examples/acpid.json"
 mkdir -p "$pkg_daemon/DEBIAN"
 maint "$pkg_daemon" "$deploy/debian/efd-daemon"
 control "$pkg_daemon" "$deploy/debian/efd-daemon/control.in"

@@ -10,6 +10,21 @@ public static class BuiltInKinds
 {
     private static readonly (long, string)[] NetdevEvents = [(1, "UP"), (2, "DOWN"), (4, "CHANGE")];
 
+    /// <summary>
+    /// INPUT's codes by the kernel's names: the six system keys (116 and up) and the switches (0–16).
+    /// The ranges do not overlap, so one table names both types' codes.
+    /// </summary>
+    private static readonly (long, string)[] InputCodes =
+    [
+        (0, "SW_LID"), (1, "SW_TABLET_MODE"), (2, "SW_HEADPHONE_INSERT"), (3, "SW_RFKILL_ALL"),
+        (4, "SW_MICROPHONE_INSERT"), (5, "SW_DOCK"), (6, "SW_LINEOUT_INSERT"), (7, "SW_JACK_PHYSICAL_INSERT"),
+        (8, "SW_VIDEOOUT_INSERT"), (9, "SW_CAMERA_LENS_COVER"), (10, "SW_KEYPAD_SLIDE"), (11, "SW_FRONT_PROXIMITY"),
+        (12, "SW_ROTATE_LOCK"), (13, "SW_LINEIN_INSERT"), (14, "SW_MUTE_DEVICE"), (15, "SW_PEN_INSERTED"),
+        (16, "SW_MACHINE_COVER"),
+        (116, "KEY_POWER"), (142, "KEY_SLEEP"), (143, "KEY_WAKEUP"), (205, "KEY_SUSPEND"), (236, "KEY_BATTERY"),
+        (247, "KEY_RFKILL"),
+    ];
+
     private static readonly EventFormat[] ByNumber =
     [
         new(EventKind.Signal, "SIGNAL", []),
@@ -24,7 +39,7 @@ public static class BuiltInKinds
         new(EventKind.Tick, "TICK", [I("n", EventFieldType.U64, 0)]),
         new(EventKind.Input, "INPUT",
         [
-            S("device", 0, 32), I("type", EventFieldType.U16, 32, [(1, "KEY"), (5, "SW")]), I("code", EventFieldType.U16, 34),
+            S("device", 0, 32), I("type", EventFieldType.U16, 32, [(1, "KEY"), (5, "SW")]), I("code", EventFieldType.U16, 34, InputCodes),
             I("value", EventFieldType.S32, 36),
         ]),
         new(EventKind.Power, "POWER",

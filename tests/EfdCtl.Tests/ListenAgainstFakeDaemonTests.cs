@@ -62,6 +62,42 @@ public sealed class ListenAgainstFakeDaemonTests
     }
 
     [Fact]
+    public async Task ListenAcpidPrintsAcpidsStringsOnlyAsAcpiListenDoesAndReportsSkippedEventsOnStderr()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+        using var interrupt = new CancellationTokenSource();
+        var output = new LineWriter();
+        Task<CtlResult> run = Listen(daemon, output, interrupt.Token, "--acpid");
+
+        await daemon.SendToListenerAsync(
+            SampleEvents[0],
+            """{"seq":30,"kind":"INPUT","kindId":6,"count":1,"kernelTimestampNs":8000,"receivedAt":"2026-11-25T17:00:04Z","payload":"","fields":{"device":"Power Button","type":"KEY","code":"KEY_POWER","value":1},"acpid":"button/power PBTN 00000080 00000000"}""",
+            """{"seq":31,"kind":"INPUT","kindId":6,"count":1,"kernelTimestampNs":8001,"receivedAt":"2026-11-25T17:00:05Z","payload":"","fields":{"device":"Power Button","type":"KEY","code":"KEY_POWER","value":0}}""",
+            """{"skipped":2}""",
+            """{"seq":34,"kind":"POWER","kindId":7,"count":1,"kernelTimestampNs":8002,"receivedAt":"2026-11-25T17:00:06Z","payload":"","fields":{"name":"AC"},"acpid":"ac_adapter ACPI0003:00 00000080 00000000"}""");
+        await output.WaitForLinesAsync(2);
+        await interrupt.CancelAsync();
+        CtlResult r = await run;
+
+        Assert.Equal(ExitCodes.Ok, r.ExitCode);
+        Assert.Equal(["button/power PBTN 00000080 00000000", "ac_adapter ACPI0003:00 00000080 00000000"], output.Lines);
+        Assert.Equal("SKIPPED 2 events (efdctl listen could not keep up)\n", r.Error);
+    }
+
+    [Fact]
+    public async Task ListenRefusesJsonWithAcpid()
+    {
+        using var dir = new TempDirectory();
+        await using var daemon = new FakeDaemon(dir);
+
+        CtlResult r = await Listen(daemon, new LineWriter(), CancellationToken.None, "--json", "--acpid");
+
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("--json and --acpid print different things: choose one.", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListenSendsTheRequestedKindsAndFiltersWhatADaemonSendsAnyway()
     {
         using var dir = new TempDirectory();

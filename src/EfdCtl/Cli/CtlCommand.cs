@@ -13,6 +13,9 @@ internal sealed record CtlCommand
     /// <summary><c>--json</c> (status, listen).</summary>
     public bool Json { get; init; }
 
+    /// <summary><c>listen --acpid</c>: acpid's event strings only, as acpi_listen prints them.</summary>
+    public bool Acpid { get; init; }
+
     /// <summary><c>signal [N]</c>.</summary>
     public ulong SignalCount { get; init; } = 1;
 

@@ -18,6 +18,11 @@ internal sealed class CtlCommandLine
     private readonly Option<string> _sysfs;
     private readonly Option<bool> _statusJson = new("--json") { Description = "Print one JSON object: the run files, the module's sysfs figures and the daemon's reply." };
     private readonly Option<bool> _listenJson = new("--json") { Description = "Print the daemon's JSON lines verbatim, one per event." };
+    private readonly Option<bool> _listenAcpid = new("--acpid")
+    {
+        Description = "Print only acpid's event string of each event acpid would emit (button/power PBTN 00000080 00000000), as acpi_listen does.",
+    };
+
     private readonly Option<string[]> _kinds = new("--kind")
     {
         Description = "Only events of KIND: a built-in name such as NETDEV, a registered name such as usb.device, USER_0x1234 or a number; repeat or separate with commas.",
@@ -74,7 +79,14 @@ internal sealed class CtlCommandLine
         };
         signal.SetAction(parsed => SignalCommand.Run(Bind(parsed), context));
 
-        var listen = new Command("listen", "Print live events, one line each, until Ctrl-C (like acpi_listen).") { _listenJson, _kinds };
+        var listen = new Command("listen", "Print live events, one line each, until Ctrl-C (like acpi_listen).") { _listenJson, _listenAcpid, _kinds };
+        listen.Validators.Add(result =>
+        {
+            if (result.GetValue(_listenJson) && result.GetValue(_listenAcpid))
+            {
+                result.AddError("--json and --acpid print different things: choose one.");
+            }
+        });
         listen.SetAction((parsed, ct) => ListenCommand.RunAsync(Bind(parsed), context, ct));
 
         var checkConfig = new Command(
@@ -108,6 +120,7 @@ internal sealed class CtlCommandLine
             RunDirectory = parsed.GetRequiredValue(_runDir),
             SysfsDirectory = parsed.GetRequiredValue(_sysfs),
             Json = parsed.GetValue(_statusJson) || parsed.GetValue(_listenJson),
+            Acpid = parsed.GetValue(_listenAcpid),
             ConfigFile = parsed.GetValue(_configFile),
             Kinds = parsed.GetValue(_kinds) ?? [],
         };

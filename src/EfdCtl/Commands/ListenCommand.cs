@@ -20,7 +20,7 @@ internal static class ListenCommand
             var wanted = new KindMatch(command.Kinds);
             await foreach (string line in client.ListenAsync(command.Kinds, context.Listening, cancellationToken))
             {
-                await WriteEventAsync(line, command.Json, wanted, context.Out);
+                await WriteEventAsync(line, command, wanted, context);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -35,7 +35,7 @@ internal static class ListenCommand
         throw new CtlException(ExitCodes.NotRunning, $"efd-daemon (pid {run.Pid}) closed the control connection: it stopped");
     }
 
-    private static async Task WriteEventAsync(string line, bool json, KindMatch wanted, TextWriter output)
+    private static async Task WriteEventAsync(string line, CtlCommand command, KindMatch wanted, CtlContext context)
     {
         ListenEvent? e = TryParse(line);
         if (e is not null && !wanted.Matches(e))
@@ -43,9 +43,16 @@ internal static class ListenCommand
             return; // a daemon that ignored the filter: filter here too
         }
 
+        if (Render(line, e, command) is not { } text)
+        {
+            return; // --acpid: an event acpid would not have emitted
+        }
+
+        // With --acpid stdout holds acpi_listen's lines only; that events were missed still shows.
+        TextWriter output = command.Acpid && (e is null || e.Skipped is not null) ? context.Error : context.Out;
         try
         {
-            await output.WriteLineAsync(json || e is null ? line : EventFormatter.Format(e));
+            await output.WriteLineAsync(text);
             await output.FlushAsync();
         }
         catch (IOException ex)
@@ -53,6 +60,12 @@ internal static class ListenCommand
             throw new OutputClosedException(ex);
         }
     }
+
+    /// <summary>The line to print: the daemon's JSON (<c>--json</c>), acpid's string (<c>--acpid</c>; none for other events) or the text form.</summary>
+    private static string? Render(string line, ListenEvent? e, CtlCommand command) =>
+        command.Json || e is null ? line
+        : command.Acpid && e.Skipped is null ? e.Acpid
+        : EventFormatter.Format(e);
 
     /// <summary>
     /// The kinds asked for, as <see cref="EventKindsParser"/> wrote them: a number or a built-in name

@@ -152,4 +152,7 @@ internal sealed record ListenEvent
     /// <see cref="JsonElement"/> so a value reads back exactly as written, whatever its size.
     /// </summary>
     public Dictionary<string, JsonElement>? Fields { get; init; }
+
+    /// <summary>Gets acpid's event string (<c>button/power PBTN 00000080 00000000</c>), present only for events acpid would emit.</summary>
+    public string? Acpid { get; init; }
 }

@@ -24,6 +24,11 @@ internal static class EventJson
 
         w.WriteBase64String("payload", e.Payload.Span);
         EventFields.WriteJson(w, in e);
+        if (AcpidEvent.Format(in e) is { } acpid)
+        {
+            w.WriteString("acpid", acpid);
+        }
+
         w.WriteEndObject();
     }
 }

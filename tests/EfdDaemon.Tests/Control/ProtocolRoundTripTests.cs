@@ -183,6 +183,20 @@ public sealed class ProtocolRoundTripTests
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"skipped":1,"unknown":2}""", Strict.ListenEvent)); // strict really is strict
     }
 
+    [Fact]
+    public void AnEventAcpidWouldEmitCarriesItsStringAndNoOtherDoes()
+    {
+        byte[] press = Payload(6, ("device", "Power Button"), ("type", 1), ("code", 116), ("value", 1));
+        byte[] release = Payload(6, ("device", "Power Button"), ("type", 1), ("code", 116), ("value", 0));
+
+        string written = WriteEvent(Record(6, press));
+
+        Assert.EndsWith(""","fields":{"device":"Power Button","type":"KEY","code":"KEY_POWER","value":1},"acpid":"button/power PBTN 00000080 00000000"}""", written, StringComparison.Ordinal);
+        Assert.Equal("button/power PBTN 00000080 00000000", ReadBack(Record(6, press)).Acpid);
+        Assert.Null(ReadBack(Record(6, release)).Acpid);
+        Assert.DoesNotContain("acpid", WriteEvent(Record(6, release)), StringComparison.Ordinal);
+    }
+
     private static string Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
 
     /// <summary>An event as the reader makes it: a SIGNAL of count 3 for kind 0, else record 12 with the kind's format.</summary>

@@ -52,6 +52,18 @@ public sealed class EventFieldsTests
     }
 
     [Fact]
+    public void InputCodesRenderAsTheKernelNamesKeysAndSwitches()
+    {
+        Assert.Equal("device=\"Power Button\" type=KEY code=KEY_POWER value=1",
+            EventFields.Describe(FieldEvents.Of(EventKind.Input, ("device", "Power Button"), ("type", 1), ("code", 116), ("value", 1))));
+        Assert.Equal("device=\"Lid Switch\" type=SW code=SW_LID value=0",
+            EventFields.Describe(FieldEvents.Of(EventKind.Input, ("device", "Lid Switch"), ("type", 5), ("code", 0), ("value", 0))));
+        EventField code = BuiltInKinds.Get(EventKind.Input)!.Fields.Single(f => f.Name == "code");
+        Assert.All(Enum.GetValues<SystemKey>(), k => Assert.StartsWith("KEY_", code.NameOf((ushort)k), StringComparison.Ordinal));
+        Assert.All(Enum.GetValues<SwitchCode>(), c => Assert.StartsWith("SW_", code.NameOf((ushort)c), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ValuesRenderByTheirTypeAndTheKernelsNames()
     {
         Assert.Equal("ifname=eth0 ifindex=2 event=UP flags=0x1003 netns=4026531840",

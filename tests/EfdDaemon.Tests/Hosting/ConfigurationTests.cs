@@ -1,4 +1,5 @@
 using EfdDaemon.Hosting;
+using EfdDaemon.TestSupport;
 
 namespace EfdDaemon.Tests.Hosting;
 
@@ -46,6 +47,31 @@ public sealed class ConfigurationTests
 
         Assert.Equal(0, code);
         Assert.Equal("config ok\n", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task TheShippedAcpidExampleIsAValidDropIn()
+    {
+        using var dir = new TempDirectory();
+        string example = await File.ReadAllTextAsync(Repository.Combine("deploy", "config", "examples", "acpid.json"));
+        foreach (string program in (string[])["/usr/bin/systemctl", "/usr/bin/logger"])
+        {
+            Assert.Contains($"\"Program\": \"{program}\"", example, StringComparison.Ordinal);
+            if (!File.Exists(program))
+            {
+                example = example.Replace(program, "/bin/true", StringComparison.Ordinal); // a machine without systemd: check the rest
+            }
+        }
+
+        string file = dir.Combine("50-acpid.json");
+        await File.WriteAllTextAsync(file, example);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        int code = await EfdProgram.RunAsync(["--check-config", file], stdout: stdout, stderr: stderr);
+
+        Assert.Equal("", stderr.ToString());
+        Assert.Equal((0, "config ok\n"), (code, stdout.ToString()));
     }
 
     [Fact]

@@ -16,7 +16,8 @@ internal static class ExecEnvironment
 {
     public const string Path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static string[] Build(in KernelEvent e, string rule)
+    /// <summary>The environment for <paramref name="rule"/>'s program; <paramref name="acpidEvent"/> is the event's acpid string (<see cref="AcpidEvent.Format"/>), if any.</summary>
+    public static string[] Build(in KernelEvent e, string rule, string? acpidEvent)
     {
         var env = new List<string>(24)
         {
@@ -31,6 +32,11 @@ internal static class ExecEnvironment
         if (e.Redelivered)
         {
             env.Add("EFD_REDELIVERED=1");
+        }
+
+        if (acpidEvent is not null)
+        {
+            env.Add(Var("EFD_ACPID_EVENT", acpidEvent));
         }
 
         EventFields.AddEnvironment(in e, env);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EfdDaemon.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EfdDaemon.Handlers.Exec;
@@ -63,19 +64,20 @@ internal sealed class ExecHandler : IEventHandler, IAsyncDisposable, IDisposable
     public async ValueTask HandleAsync(KernelEvent kernelEvent, CancellationToken cancellationToken)
     {
         State state = _state;
+        string? acpidEvent = AcpidEvent.Format(kernelEvent);
         foreach (ExecRule rule in state.Rules.Rules)
         {
-            if (!rule.Matches(kernelEvent))
+            if (!rule.Matches(kernelEvent, acpidEvent))
             {
                 continue;
             }
 
-            string[] environment = ExecEnvironment.Build(kernelEvent, rule.Name);
+            string[] environment = ExecEnvironment.Build(kernelEvent, rule.Name, acpidEvent);
             await state.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             ExecRun run;
             try
             {
-                run = ExecRun.Start(rule, environment, _logger, _time);
+                run = ExecRun.Start(rule, rule.CommandLineFor(acpidEvent), environment, _logger, _time);
             }
             catch (IOException ex)
             {

@@ -60,6 +60,13 @@ internal sealed class ExecRuleOptions : IValidatableObject
     /// </summary>
     public bool SkipRedelivered { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether acpid's event string (<c>EFD_ACPID_EVENT</c>) is appended to <see cref="Arguments"/>
+    /// token by token, as acpid's <c>%e</c> handed it to the shell, so that an <c>/etc/acpi/*.sh</c> script
+    /// reads it as <c>$1</c>…<c>$4</c>. The rule then runs only for events acpid would emit.
+    /// </summary>
+    public bool AcpidArguments { get; set; }
+
     /// <summary>Checks what attributes cannot: kinds, field conditions, the program, the user and group.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -79,6 +86,12 @@ internal sealed class ExecMatchOptions
     /// </summary>
     [SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
     public Dictionary<string, string?>? Fields { get; set; }
+
+    /// <summary>
+    /// Gets or sets acpid's <c>event=</c>: an extended regular expression searched in acpid's event string
+    /// (<c>^button/power </c>, <c>ac_adapter</c>); only events acpid would emit have one.
+    /// </summary>
+    public string? Acpid { get; set; }
 
     /// <summary>Gets or sets a glob (<c>*</c>, <c>?</c>, <c>[a-z]</c>, <c>[!0-9]</c>) on the interface name of NETDEV events: <c>Fields:ifname</c>.</summary>
     public string? Interface { get; set; }

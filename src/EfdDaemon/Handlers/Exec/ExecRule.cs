@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EfdDaemon.Events;
 using EfdDaemon.Handlers.Exec.Interop;
 
@@ -15,14 +16,17 @@ internal sealed class ExecRule
     private readonly KindFilter _kinds;
     private readonly FieldCondition[] _conditions;
     private readonly string[] _commandLine;
+    private readonly Regex? _acpid;
 
-    private ExecRule(string name, KindFilter kinds, FieldCondition[] conditions,
+    private ExecRule(string name, KindFilter kinds, FieldCondition[] conditions, Regex? acpid, bool acpidArguments,
         string program, string[] arguments, TimeSpan timeout, uint? uid, uint? gid, bool skipRedelivered)
     {
         Name = name;
         SkipRedelivered = skipRedelivered;
+        AcpidArguments = acpidArguments;
         _kinds = kinds;
         _conditions = conditions;
+        _acpid = acpid;
         Program = program;
         Timeout = timeout;
         _commandLine = BuildCommandLine(program, arguments, uid, gid);
@@ -45,15 +49,37 @@ internal sealed class ExecRule
     /// <summary>Gets whether the rule ignores events redelivered after a crash (its action is not idempotent).</summary>
     public bool SkipRedelivered { get; }
 
+    /// <summary>Gets whether acpid's event string is appended to the arguments, token by token (acpid's <c>%e</c>).</summary>
+    public bool AcpidArguments { get; }
+
+    /// <summary>Gets whether the rule runs only for events acpid would emit (<c>Match.Acpid</c> or <see cref="AcpidArguments"/>).</summary>
+    public bool NeedsAcpidEvent => _acpid is not null || AcpidArguments;
+
     /// <summary>Gets the executable to spawn: the program, or setpriv when the rule names a user or group.</summary>
     public string Executable => _commandLine[0];
 
-    /// <summary>Gets the argument vector, <c>argv[0]</c> included; fixed by configuration, never by an event.</summary>
+    /// <summary>Gets the argument vector, <c>argv[0]</c> included, as configured (<see cref="CommandLineFor"/> adds acpid's tokens).</summary>
     public IReadOnlyList<string> CommandLine => _commandLine;
 
-    public bool Matches(in KernelEvent e)
+    /// <summary>
+    /// Returns the argument vector for one event: the configured one, and with <see cref="AcpidArguments"/>
+    /// the tokens of <paramref name="acpidEvent"/> after it. Nothing else of an event ever reaches argv.
+    /// </summary>
+    public IReadOnlyList<string> CommandLineFor(string? acpidEvent) =>
+        AcpidArguments && acpidEvent is not null ? [.. _commandLine, .. AcpidEvent.Tokens(acpidEvent)] : _commandLine;
+
+    /// <summary>Whether the rule runs for <paramref name="e"/>.</summary>
+    public bool Matches(in KernelEvent e) => Matches(in e, AcpidEvent.Format(in e));
+
+    /// <summary>Whether the rule runs for <paramref name="e"/>, whose acpid event string (<see cref="AcpidEvent.Format"/>) is <paramref name="acpidEvent"/>.</summary>
+    public bool Matches(in KernelEvent e, string? acpidEvent)
     {
         if (!_kinds.Contains(e.Kind, e.Format) || (SkipRedelivered && e.Redelivered))
+        {
+            return false;
+        }
+
+        if (NeedsAcpidEvent && (acpidEvent is null || (_acpid is not null && !_acpid.IsMatch(acpidEvent))))
         {
             return false;
         }
@@ -83,6 +109,7 @@ internal sealed class ExecRule
 
         KindFilter kinds = KindFilter.Parse(o.Kinds ?? [], e => Error($"Kinds: {e}"));
         List<FieldCondition> conditions = ReadConditions(o.Match ?? new ExecMatchOptions(), kinds, Error);
+        Regex? acpid = ReadAcpid(o.Match?.Acpid, o.AcpidArguments, kinds, Error);
         CheckProgram(o.Program, Error);
         string[] arguments = o.Arguments ?? [];
         if (arguments.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
@@ -124,7 +151,7 @@ internal sealed class ExecRule
 
         return errors.Count > before
             ? null
-            : new ExecRule(name, kinds, [.. conditions], o.Program!, arguments, o.Timeout, uid, gid, o.SkipRedelivered);
+            : new ExecRule(name, kinds, [.. conditions], acpid, o.AcpidArguments, o.Program!, arguments, o.Timeout, uid, gid, o.SkipRedelivered);
     }
 
     public static string NetdevEventName(uint value) => ValueName(EventKind.Netdev, "event", value);
@@ -227,6 +254,46 @@ internal sealed class ExecRule
         }
 
         return conditions;
+    }
+
+    /// <summary>
+    /// Reads <c>Match.Acpid</c>, acpid's <c>event=</c>: an extended regular expression searched in the
+    /// event string (unanchored, as acpid's regexec), compiled non-backtracking so that no pattern can
+    /// hold the handler up. It and <c>AcpidArguments</c> need a kind acpid has events for.
+    /// </summary>
+    private static Regex? ReadAcpid(string? pattern, bool arguments, KindFilter kinds, Action<string> error)
+    {
+        if ((pattern is not null || arguments) && !(kinds.Kinds ?? []).Any(k => k is EventKind.Input or EventKind.Power))
+        {
+            error($"{(pattern is not null ? "Match.Acpid" : "AcpidArguments")}: only INPUT and POWER events have acpid event strings: add INPUT or POWER to Kinds");
+            return null;
+        }
+
+        if (pattern is null)
+        {
+            return null;
+        }
+
+        if (pattern.Length == 0)
+        {
+            error("Match.Acpid: the pattern is empty (leave the key out to match any acpid event)");
+            return null;
+        }
+
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (ArgumentException ex)
+        {
+            error($"Match.Acpid: '{pattern}' is not a regular expression: {ex.Message}");
+            return null;
+        }
+        catch (NotSupportedException ex)
+        {
+            error($"Match.Acpid: '{pattern}' uses what an extended regular expression lacks: {ex.Message}");
+            return null;
+        }
     }
 
     private static string[] BuildCommandLine(string program, string[] arguments, uint? uid, uint? gid)

@@ -48,9 +48,9 @@ internal sealed class ExecRun
 
     /// <summary>Spawns the rule's program; the returned run completes through <see cref="RunAsync"/>.</summary>
     /// <exception cref="Interop.ErrnoException">The program could not be started.</exception>
-    public static ExecRun Start(ExecRule rule, string[] environment, ILogger logger, TimeProvider time)
+    public static ExecRun Start(ExecRule rule, IReadOnlyList<string> commandLine, string[] environment, ILogger logger, TimeProvider time)
     {
-        ChildProcess child = ChildProcess.Start(rule.Executable, rule.CommandLine, environment);
+        ChildProcess child = ChildProcess.Start(rule.Executable, commandLine, environment);
         return new ExecRun(rule, child, logger, time);
     }
 

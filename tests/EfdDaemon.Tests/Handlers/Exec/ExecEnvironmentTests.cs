@@ -18,7 +18,7 @@ public sealed class ExecEnvironmentTests
         ["MODULE"] = ([("name", "loop"), ("state", 1)], ["EFD_F_NAME=loop", "EFD_F_STATE=COMING"], ["EFD_MODULE=loop", "EFD_MODULE_STATE=COMING"]),
         ["TICK"] = ([("n", 42)], ["EFD_F_N=42"], ["EFD_TICK=42"]),
         ["INPUT"] = ([("device", "Lid Switch"), ("type", 5), ("code", 0), ("value", 1)],
-            ["EFD_F_DEVICE=Lid Switch", "EFD_F_TYPE=SW", "EFD_F_CODE=0", "EFD_F_VALUE=1"], []),
+            ["EFD_F_DEVICE=Lid Switch", "EFD_F_TYPE=SW", "EFD_F_CODE=SW_LID", "EFD_F_VALUE=1"], []),
         ["POWER"] = ([("name", "AC"), ("type", 3), ("online", 1), ("status", 0), ("capacity", -1), ("parent", "ACPI0003:00")],
             ["EFD_F_NAME=AC", "EFD_F_TYPE=MAINS", "EFD_F_ONLINE=1", "EFD_F_STATUS=UNKNOWN", "EFD_F_CAPACITY=-1", "EFD_F_PARENT=ACPI0003:00"], []),
         ["IFADDR"] = ([("ifname", "eth0"), ("ifindex", 2), ("event", 1), ("netns", 0), ("family", 10), ("prefixlen", 64), ("addr", IPAddress.Parse("2001:db8::1"))],
@@ -37,7 +37,7 @@ public sealed class ExecEnvironmentTests
         Assert.True(Table.TryGetValue(kind, out var row), $"the table has no row for {kind}: add one");
         Assert.True(BuiltInKinds.TryGet(kind, out EventFormat? format));
 
-        string[] env = ExecEnvironment.Build(FieldEvents.Of(format, row.Values), "r");
+        string[] env = ExecEnvironment.Build(FieldEvents.Of(format, row.Values), "r", null);
 
         Assert.Equal(row.FieldVariables, env.Where(v => v.StartsWith("EFD_F_", StringComparison.Ordinal)));
         Assert.Equal(format.Fields.Select(f => f.JournalName), row.FieldVariables.Select(v => v[..v.IndexOf('=', StringComparison.Ordinal)]));
@@ -50,7 +50,7 @@ public sealed class ExecEnvironmentTests
     public void ARegisteredKindHasItsFieldsAndItsNameAsWrittenAndNoApi1Aliases()
     {
         string[] env = ExecEnvironment.Build(
-            FieldEvents.Of(FieldEvents.Example, ("n", 7531), ("text", "hello"), ("addr", IPAddress.Parse("192.0.2.1"))), "usb");
+            FieldEvents.Of(FieldEvents.Example, ("n", 7531), ("text", "hello"), ("addr", IPAddress.Parse("192.0.2.1"))), "usb", null);
 
         Assert.Equal(
             [
@@ -63,7 +63,7 @@ public sealed class ExecEnvironmentTests
     [Fact]
     public void AnOpaqueKindHasItsPayloadInHexUnderBothNames()
     {
-        string[] env = ExecEnvironment.Build(TestEvents.User(0x1234, [0xde, 0xad, 0x00, 0x01]), "r");
+        string[] env = ExecEnvironment.Build(TestEvents.User(0x1234, [0xde, 0xad, 0x00, 0x01]), "r", null);
 
         Assert.Contains("EFD_KIND=USER_0x1234", env);
         Assert.Contains("EFD_F_PAYLOAD=dead0001", env);
@@ -73,7 +73,7 @@ public sealed class ExecEnvironmentTests
     [Fact]
     public void AnEmptyOpaquePayloadStillSetsEfdPayloadHexAsInApi1()
     {
-        string[] env = ExecEnvironment.Build(TestEvents.User(0x1234, []), "r");
+        string[] env = ExecEnvironment.Build(TestEvents.User(0x1234, []), "r", null);
 
         Assert.Contains("EFD_PAYLOAD_HEX=", env);
         Assert.DoesNotContain(env, v => v.StartsWith("EFD_F_", StringComparison.Ordinal));
@@ -82,7 +82,7 @@ public sealed class ExecEnvironmentTests
     [Fact]
     public void ARegisteredKindWhoseFormatIsUnknownIsShownAsOpaque()
     {
-        string[] env = ExecEnvironment.Build(new KernelEvent(3, (EventKind)0x10000, 1, 0, DateTimeOffset.UtcNow, new byte[] { 1, 2 }), "r");
+        string[] env = ExecEnvironment.Build(new KernelEvent(3, (EventKind)0x10000, 1, 0, DateTimeOffset.UtcNow, new byte[] { 1, 2 }), "r", null);
 
         Assert.Contains("EFD_KIND=REGISTERED_0x10000", env);
         Assert.Contains("EFD_F_PAYLOAD=0102", env);
@@ -92,7 +92,7 @@ public sealed class ExecEnvironmentTests
     [Fact]
     public void AShortPayloadLeavesOutTheFieldsItDoesNotHold()
     {
-        string[] env = ExecEnvironment.Build(TestEvents.Netdev("eth0"), "r"); // 28 bytes: no netns
+        string[] env = ExecEnvironment.Build(TestEvents.Netdev("eth0"), "r", null); // 28 bytes: no netns
 
         Assert.Contains("EFD_F_FLAGS=0x1043", env);
         Assert.DoesNotContain(env, v => v.StartsWith("EFD_F_NETNS=", StringComparison.Ordinal));
