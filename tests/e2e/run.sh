@@ -61,7 +61,7 @@ if [ "$mode" = demo ]; then
 	trap 'rc=$?; [ $rc -eq 0 ] || { echo "demo failed (exit $rc); the end of $work/demo.log:"; tail -n 25 "$work/demo.log"; }' EXIT
 	say "tool output goes to $work/demo.log"
 fi
-ROOTFS_PKGS=systemd,systemd-sysv,udev,kmod,procps,iproute2,jq,libstdc++6,libgcc-s1
+ROOTFS_PKGS=systemd,systemd-sysv,udev,dbus,kmod,procps,iproute2,jq,libstdc++6,libgcc-s1
 ROOTFS_DIR=$EFD_CACHE/e2e-bookworm-$(echo "$ROOTFS_PKGS" | md5sum | cut -c1-8)
 
 say "setting up the kernels (tests/vm/kernels.sh setup)"
@@ -102,7 +102,7 @@ base_rootfs() {
 
 # One rootfs tree with the package installed and both kernels' modules.
 prepare_rootfs() {
-	local dir=$work/rootfs id kver mdir dummy
+	local dir=$work/rootfs id kver mdir dummy button
 	rm -rf --one-file-system "$dir"
 	mkdir -p "$dir"
 	cp -a "$ROOTFS_DIR/." "$dir/"
@@ -115,6 +115,9 @@ prepare_rootfs() {
 	install -m 0644 "$here/guest/50-e2e.json" "$dir/etc/efd-daemon/conf.d/50-e2e.json"
 	install -D -m 0644 -t "$dir/usr/local/share/efd-e2e" "$here/guest/50-e2e.json" "$here/guest/60-e2e-reload.json"
 	install -D -m 0755 "$here/guest/efd-e2e" "$dir/usr/local/sbin/efd-e2e"
+	install -D -m 0755 "$here/guest/efd-e2e-acpid" "$dir/usr/local/sbin/efd-e2e-acpid"
+	# The power button belongs to efd-daemon's rules, as a user moving from acpid sets it up.
+	install -D -m 0644 "$here/guest/logind-e2e.conf" "$dir/etc/systemd/logind.conf.d/50-e2e.conf"
 	install -m 0644 "$here/guest/efd-e2e.service" "$dir/etc/systemd/system/efd-e2e.service"
 	install -D -m 0644 "$here/guest/journald-e2e.conf" "$dir/etc/systemd/journald.conf.d/50-e2e.conf"
 	ln -sf /etc/systemd/system/efd-e2e.service "$dir/etc/systemd/system/multi-user.target.wants/efd-e2e.service"
@@ -131,13 +134,23 @@ prepare_rootfs() {
 		dummy=$(efd_find_module "$id" dummy)
 		[ -n "$dummy" ] || { efd_log "no dummy.ko for $kver"; return 1; }
 		efd_copy_module "$dummy" "$mdir/updates/dummy.ko"
+		# The ACPI power button (QMP system_powerdown presses it); udev loads it by its alias.
+		button=$(efd_find_module "$id" button)
+		[ -n "$button" ] || { efd_log "no button.ko for $kver"; return 1; }
+		efd_copy_module "$button" "$mdir/updates/button.ko"
 		cp "/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$mdir/" 2>/dev/null || true
 		depmod -b "$dir" "$kver"
 	done
 }
 
+# The QMP follower (tests/vm/qmp.py) runs each "EFD-QMP <command>" line the guest prints.
+qmp_follow() { # SOCKET CONSOLE-FILE -> the follower's pid in $follower
+	/usr/bin/python3 "$EFD_ROOT/tests/vm/qmp.py" --follow "$1" "$2" >"$log.qmp" 2>&1 &
+	follower=$!
+}
+
 boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout status
-	local id=$1 kver img log secs append rc=0
+	local id=$1 kver img log secs append rc=0 qmpdir follower
 	kver=$(efd_kvar KVER "$id")
 	img=$work/rootfs-$id.img
 	log=$work/console-$id.log
@@ -148,19 +161,29 @@ boot() { # ID -> console log in $work/console-ID.log; returns qemu/timeout statu
 	# TCG on a loaded 2-vCPU host: boot + cases took up to 540 s; a kill or restart until the
 	# daemon is attached again up to 71 s (load average 11)
 	secs=$((600 + soak * 3 / 2 + (kills + restarts) * 80))
+	# A short path: a unix socket's name must fit in 108 bytes.
+	qmpdir=$(mktemp -d /tmp/efd-qmp.XXXXXX)
 	if [ "$mode" = demo ]; then
+		: >"$log"
+		qmp_follow "$qmpdir/qmp.sock" "$log"
 		timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 \
 			-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "/boot/initrd.img-$kver" \
+			-qmp "unix:$qmpdir/qmp.sock,server=on,wait=off" \
 			-append "$append" -drive "file=$img,format=raw,if=virtio" </dev/null 2>&1 |
 			stdbuf -oL tr -d '\r' | tee "$log" | stdbuf -oL grep -a 'E2E| ' | stdbuf -oL sed 's/.*E2E| //' || rc=$?
 	else
+		: >"$log.raw"
+		qmp_follow "$qmpdir/qmp.sock" "$log.raw"
 		timeout --kill-after=10 "$secs" qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 \
 			-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "/boot/initrd.img-$kver" \
+			-qmp "unix:$qmpdir/qmp.sock,server=on,wait=off" \
 			-append "$append" -drive "file=$img,format=raw,if=virtio" </dev/null >"$log.raw" 2>&1 || rc=$?
 		tr -d '\r' <"$log.raw" >"$log"
 		rm -f "$log.raw"
 	fi
-	rm -f "$img"
+	kill "$follower" 2>/dev/null
+	wait "$follower" 2>/dev/null
+	rm -rf "$qmpdir" "$img"
 	return "$rc"
 }
 
